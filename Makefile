@@ -1,0 +1,39 @@
+# The two set-up commands: `make demo` and `make test`. Each creates or updates .venv and
+# installs what it needs, so on a fresh machine nothing else has to be run by hand.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test venv chromium bench clean
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[server,test]'
+	touch $(STAMP)
+
+# Debian's Chromium for the browser tests (never a browser download by Playwright).
+chromium:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing Debian's chromium for the browser tests..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else \
+		echo "chromium is missing and this is not root: install Debian's chromium package for the browser tests." >&2; \
+	fi
+
+test: venv chromium
+	$(BIN)/python -m pytest
+
+demo: venv
+	$(BIN)/python -m curation.demo
+
+bench: venv
+	for b in bench/*.py; do $(BIN)/python $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis demo-out test-artifacts

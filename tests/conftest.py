@@ -1,0 +1,77 @@
+"""Shared fixtures: one real Label Studio server per test session.
+
+The server is started with the same code users run (``curation.server.start_server``) in a
+temporary data dir on a random port, and stopped when the session ends. For quicker local
+iterations, point ``CURATION_TEST_LS_DATA_DIR`` at the data dir of a server you started with
+``curation server start --data-dir ...``; the tests then reuse it (each test makes its own
+projects, so they do not interfere).
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+import pytest
+import requests
+
+from curation.server import Connection, free_port, read_credentials, server_status, start_server, stop_server
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def label_studio_server(tmp_path_factory: pytest.TempPathFactory):
+    """(connection, data_dir) of a running Label Studio with an admin account."""
+    reuse = os.environ.get("CURATION_TEST_LS_DATA_DIR")
+    if reuse:
+        status = server_status(reuse)
+        assert status.state == "running", f"CURATION_TEST_LS_DATA_DIR={reuse} has no running server"
+        yield read_credentials(reuse).connection, Path(reuse)
+        return
+    data_dir = tmp_path_factory.mktemp("labelstudio")
+    status, _ = start_server(data_dir=data_dir, port=free_port())
+    try:
+        yield read_credentials(data_dir).connection, data_dir
+    finally:
+        stop_server(data_dir=data_dir)
+
+
+@pytest.fixture(scope="session")
+def label_studio(label_studio_server) -> Connection:
+    """Admin connection to the session's real Label Studio server."""
+    return label_studio_server[0]
+
+
+@pytest.fixture
+def unique_title(request: pytest.FixtureRequest) -> str:
+    """A project title no other test uses."""
+    return f"{request.node.name[:40]}-{uuid.uuid4().hex[:8]}"
+
+
+@pytest.fixture(scope="session")
+def make_annotator(label_studio: Connection):
+    """Sign up a new annotator through Label Studio's own sign-up form.
+
+    Returns ``(connection, email, password)``; the connection carries the user's own API
+    token, so annotations made with it are completed by that user.
+    """
+
+    def make(name: str | None = None) -> tuple[Connection, str, str]:
+        email = f"{name or 'annotator'}-{uuid.uuid4().hex[:6]}@example.com"
+        password = f"pw-{uuid.uuid4().hex}"
+        session = requests.Session()
+        session.get(f"{label_studio.url}/user/signup/", timeout=30)
+        response = session.post(
+            f"{label_studio.url}/user/signup/",
+            data={"email": email, "password": password, "csrfmiddlewaretoken": session.cookies["csrftoken"]},
+            headers={"Referer": f"{label_studio.url}/user/signup/"},
+            allow_redirects=False,
+            timeout=30,
+        )
+        assert response.status_code == 302, response.text[:500]
+        token = session.get(f"{label_studio.url}/api/current-user/token", timeout=30).json()["token"]
+        return Connection(label_studio.url, token), email, password
+
+    return make
