@@ -91,8 +91,8 @@ class Annotation:
     """
 
     doc_id: str
-    annotation_id: str
-    annotator: str
+    annotation_id: str = ""
+    annotator: str = ""
     mentions: tuple[Mention, ...] = ()
     relations: tuple[Relation, ...] = ()
     ground_truth: bool = False
