@@ -1,9 +1,12 @@
 """Records <-> Label Studio results, both directions, as small pure functions.
 
-Label Studio's front end counts offsets in UTF-16 code units (JavaScript string indexes);
-records count Python code points (see :mod:`curation.records`). The two differ after any
-character outside the Basic Multilingual Plane (emoji, some CJK): each one is two UTF-16
-units but one code point. :class:`OffsetMap` translates, and is the only place that does.
+Label Studio 1.23 stores ``Text`` region offsets in code points, like records do (checked in
+Chromium: a span selected after an emoji, after ``\r\n`` and in Arabic text is stored with
+code-point offsets, and a prediction with code-point offsets is drawn on the right
+characters), so results carry record offsets unchanged. Older Label Studio front ends and
+some external tools counted UTF-16 code units (JavaScript string indexes) instead; the two
+differ after any character outside the Basic Multilingual Plane (emoji, some CJK).
+:class:`OffsetMap` translates, so that validation can recognise such offsets and say so.
 """
 
 from __future__ import annotations
@@ -52,7 +55,7 @@ class Skipped:
     reason: str
 
 
-def mention_results(mention: Mention, offsets: OffsetMap) -> list[dict[str, Any]]:
+def mention_results(mention: Mention) -> list[dict[str, Any]]:
     """A mention as Label Studio results: the labelled span and, if any, its entity id.
 
     ``Mention("m1", 0, 3, "Kim", "PER", "kim_jong_un")`` becomes
@@ -60,7 +63,7 @@ def mention_results(mention: Mention, offsets: OffsetMap) -> list[dict[str, Any]
     "value": {"start": 0, "end": 3, "text": "Kim", "labels": ["PER"]}}`` plus a
     ``textarea`` result with the same id holding ``["kim_jong_un"]``.
     """
-    start, end = offsets.to_utf16(mention.start), offsets.to_utf16(mention.end)
+    start, end = mention.start, mention.end
     results = [
         {
             "id": mention.id,
@@ -100,10 +103,9 @@ def to_ls_results(
     text: str, mentions: Iterable[Mention], relations: Iterable[Relation]
 ) -> list[dict[str, Any]]:
     """Mentions and relations of one document as one Label Studio ``result`` list."""
-    offsets = OffsetMap(text)
     results: list[dict[str, Any]] = []
     for mention in mentions:
-        results.extend(mention_results(mention, offsets))
+        results.extend(mention_results(mention))
     results.extend(relation_result(r) for r in relations)
     return results
 
@@ -120,7 +122,6 @@ def from_ls_results(
     not exist are kept (validation reports them); a region with several labels keeps them all,
     joined by ``|`` (validation reports that as an unknown label).
     """
-    offsets = OffsetMap(text)
     spans: dict[str, dict[str, Any]] = {}
     entity_ids: dict[str, str] = {}
     relations: list[Relation] = []
@@ -140,7 +141,12 @@ def from_ls_results(
                     Relation(f"{namespace}r{len(relations) + 1}", label, f"{namespace}{head}", f"{namespace}{tail}")
                 )
         elif kind == "labels" and res.get("from_name") == LABELS_NAME:
-            spans[rid] = value
+            if not all(isinstance(value.get(k), int) for k in ("start", "end")):
+                skipped.append(Skipped(rid, "labelled region without integer start/end offsets"))
+            elif rid in spans:
+                skipped.append(Skipped(rid, "second labels result for the same region id"))
+            else:
+                spans[rid] = value
         elif kind == "textarea" and res.get("from_name") == ENTITY_ID_NAME:
             typed = [t for t in (value.get("text") or []) if isinstance(t, str)]
             entity_ids[rid] = typed[-1].strip() if typed else ""
@@ -148,7 +154,7 @@ def from_ls_results(
             skipped.append(Skipped(rid, f"unknown result {res.get('from_name')!r} of type {kind!r}"))
     mentions = []
     for rid, value in spans.items():
-        start, end = offsets.from_utf16(int(value["start"])), offsets.from_utf16(int(value["end"]))
+        start, end = value["start"], value["end"]
         stored = value.get("text")
         mentions.append(
             Mention(

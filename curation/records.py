@@ -2,8 +2,8 @@
 
 Offsets, written down once for the whole project: a span is ``[start, end)``, half-open,
 counted in Python code points of the document text, so ``text[start:end]`` is the span.
-Label Studio's front end counts UTF-16 code units instead; :mod:`curation.convert` is the
-only place that translates between the two.
+Label Studio 1.23 stores code points too; offsets in UTF-16 code units (older front ends,
+some external tools) are recognised by validation through :class:`curation.convert.OffsetMap`.
 
 All records are frozen dataclasses. Mentions and relations are hashable, so agreement and
 scoring are set arithmetic over them. ``to_dict``/``from_dict`` give the JSON form described
