@@ -60,7 +60,7 @@ from __future__ import annotations
 import itertools
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Protocol, Sequence
+from typing import Any, Callable, Mapping, Protocol, Sequence
 
 from curation.kappa import Kappa, cohen_kappa, fleiss_kappa
 from curation.pairwise import (
@@ -276,3 +276,59 @@ def agreement(snapshot: Snapshot, schema: Schema | None = None) -> AgreementRepo
         kappa=overall,
         documents_by_language=dict(sorted(languages.items())),
     )
+
+
+# --- the table ------------------------------------------------------------------------------
+
+
+def _fmt(value: float | None) -> str:
+    return "-" if value is None else f"{value:.3f}"
+
+
+def _aligned(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    line = lambda r: "  ".join(  # noqa: E731
+        str(c).ljust(w) if i < 2 else str(c).rjust(w) for i, (c, w) in enumerate(zip(r, widths))
+    )
+    return [line(header), *(line(r) for r in rows)]
+
+
+def _rows(rollup: Callable[..., Any], columns: Callable[[Any], list]) -> list[list]:
+    """Rows per language x type, a total per language, per type over all languages, and overall."""
+    rows = []
+    by_language_type = rollup("language", "type")
+    for language, total in rollup("language").items():
+        rows += [[lang, kind, *columns(c)] for (lang, kind), c in by_language_type.items() if lang == language]
+        rows.append([language, "all", *columns(total)])
+    if len(rollup("language")) > 1:
+        rows += [["all", kind, *columns(c)] for kind, c in rollup("type").items()]
+    return rows + [["all", "all", *columns(rollup())]]
+
+
+def agreement_table(report: AgreementReport) -> str:
+    """The report as plain-text tables, per language x type, for people."""
+    languages = ", ".join(f"{k} {v}" for k, v in report.documents_by_language.items())
+    lines = [
+        f"Annotators: {', '.join(report.annotators) or '-'}.",
+        f"Documents with two or more annotators: {report.documents}" + (f" ({languages})." if languages else "."),
+        f"Skipped annotations left out: {report.skipped_annotations}.",
+        "",
+        "Mentions (pairwise, summed over annotator pairs)",
+    ]
+    lines += _aligned(["language", "type", "n_a", "n_b", "exact", "overlap", "strict_f1", "partial_f1"],
+                      _rows(report.mentions, lambda c: [c.n_a, c.n_b, c.exact, c.overlap, _fmt(c.strict_f1),
+                                                        _fmt(c.partial_f1)]))  # fmt: skip
+    lines += ["", "Relations (pairwise, summed over annotator pairs)"]
+    lines += _aligned(["language", "type", "n_a", "n_b", "strict", "boundaries", "strict_f1", "boundaries_f1"],
+                      _rows(report.relations, lambda c: [c.n_a, c.n_b, c.strict, c.boundaries, _fmt(c.strict_f1),
+                                                         _fmt(c.boundaries_f1)]))  # fmt: skip
+    k, ids = report.kappa, report.entity_ids()
+    lines += [
+        "",
+        f"Relation label kappa ({'Cohen' if k.method == 'cohen' else 'Fleiss'}): {_fmt(k.value)} over {k.items} "
+        f"argument pairs (observed {_fmt(k.observed)}, expected {_fmt(k.expected)}).",
+        f"Entity ids on mentions both annotators marked: {ids.agreed}/{ids.compared} agree ({_fmt(ids.agreement)}).",
+    ]
+    if report.dangling_relations:
+        lines.append(f"Relations left out because an endpoint mention is missing: {report.dangling_relations}.")
+    return "\n".join(lines) + "\n"
