@@ -26,6 +26,7 @@ import pyarrow.parquet as pq
 from datasets import ClassLabel, Features, List, Value
 
 from curation.errors import ReleaseError
+from curation.tokens import bio_tag_names
 
 #: Bumped whenever a feature below changes shape; recorded in release.json and the card.
 FEATURES_VERSION = "1.0"
@@ -104,14 +105,6 @@ def features(config: str, entity_labels: Sequence[str]) -> Features:
             }
         )
     raise ReleaseError(f"Unknown release config {config!r}. Use one of: {', '.join(CONFIGS)}.")
-
-
-def bio_tag_names(entity_labels: Sequence[str]) -> list[str]:
-    """``O`` then ``B-X``, ``I-X`` for each entity type in schema order (the ClassLabel names)."""
-    names = ["O"]
-    for label in entity_labels:
-        names += [f"B-{label}", f"I-{label}"]
-    return names
 
 
 def features_yaml(feats: Features) -> list[dict[str, Any]]:

@@ -1,0 +1,219 @@
+"""What changed between two releases of the same name, and which version bump that needs.
+
+A release's *state* is derived from its ``documents`` rows only, so it can be computed from
+a previous release folder or kept compactly in the new release's ``source/previous.json.gz``
+(which makes ``curation release --check`` independent of the previous folder).
+
+Items compared, per language:
+
+* documents: added, removed, changed (any field of its row differs);
+* mentions ``(start, end, type, entity_id, text)``: changed = same span, other type or id;
+* relations ``(type, head span, tail span)``, the spans of a symmetric relation in sorted
+  order: changed = same argument spans, other type;
+* entities, per language they occur in ``(type, name, aliases in that language)``:
+  changed = same id, another of those.
+
+Bump rule: a released document removed, or its text, mentions or relations changed ->
+``major``; new documents -> ``minor``; any other difference in data files or card ->
+``patch``; nothing at all -> ``None``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping
+
+from curation.records import text_sha256
+
+KINDS = ("documents", "mentions", "relations", "entities")
+LEVELS = ("major", "minor", "patch")
+
+
+@dataclass(frozen=True)
+class DocState:
+    """What a release says about one document, in comparable form."""
+
+    language: str
+    split: str
+    text_sha256: str
+    fields: tuple[Any, ...]
+    mentions: frozenset[tuple[Any, ...]]
+    relations: frozenset[tuple[Any, ...]]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "language": self.language,
+            "split": self.split,
+            "text_sha256": self.text_sha256,
+            "fields": list(self.fields),
+            "mentions": sorted([list(m) for m in self.mentions], key=_sort_key),
+            "relations": sorted([list(r) for r in self.relations], key=_sort_key),
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> "DocState":
+        return cls(
+            data["language"],
+            data["split"],
+            data["text_sha256"],
+            tuple(data["fields"]),
+            frozenset(tuple(m) for m in data["mentions"]),
+            frozenset((r[0], tuple(r[1]), tuple(r[2])) for r in data["relations"]),
+        )
+
+
+@dataclass(frozen=True)
+class ReleaseState:
+    """A release, reduced to what the next one is compared with."""
+
+    version: str
+    documents: Mapping[str, DocState]
+    entities: Mapping[str, tuple[str, str]]
+    data_sha256: Mapping[str, str] = field(default_factory=dict)
+    card_sha256: str = ""
+    changelog: str = ""
+
+    @property
+    def splits(self) -> dict[str, str]:
+        return {doc_id: d.split for doc_id, d in self.documents.items()}
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "version": self.version,
+            "documents": {k: v.to_json() for k, v in sorted(self.documents.items())},
+            "entities": {k: list(v) for k, v in sorted(self.entities.items())},
+            "data_sha256": dict(sorted(self.data_sha256.items())),
+            "card_sha256": self.card_sha256,
+            "changelog": self.changelog,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> "ReleaseState":
+        return cls(
+            version=data["version"],
+            documents={k: DocState.from_json(v) for k, v in data["documents"].items()},
+            entities={k: tuple(v) for k, v in data["entities"].items()},
+            data_sha256=dict(data["data_sha256"]),
+            card_sha256=data["card_sha256"],
+            changelog=data["changelog"],
+        )
+
+
+def state_from_rows(
+    version: str,
+    rows_by_split: Mapping[str, Iterable[Mapping[str, Any]]],
+    *,
+    symmetric: Iterable[str] = (),
+    **extra: Any,
+) -> ReleaseState:
+    """The state of a release from its ``documents`` rows (``split -> rows``)."""
+    symmetric = frozenset(symmetric)
+    documents: dict[str, DocState] = {}
+    entities: dict[str, tuple[str, str]] = {}
+    for split, rows in rows_by_split.items():
+        for row in rows:
+            span = {m["id"]: (m["start"], m["end"]) for m in row["mentions"]}
+            documents[row["doc_id"]] = DocState(
+                language=row["language"],
+                split=split,
+                text_sha256=text_sha256(row["text"]),
+                fields=(row["source"], row["url"], row["title"], row["published"], row["n_annotators"], row["adjudication"]),
+                mentions=frozenset(
+                    (m["start"], m["end"], m["type"], m["entity_id"], m["text"]) for m in row["mentions"]
+                ),
+                relations=frozenset(
+                    _relation_key(r["type"], span[r["head_mention"]], span[r["tail_mention"]], symmetric)
+                    for r in row["relations"]
+                ),
+            )
+            for e in row["entities"]:
+                entities[e["id"]] = (e["type"], e["name"])
+    return ReleaseState(version=version, documents=documents, entities=entities, **extra)
+
+
+def _relation_key(rtype: str, head: tuple[int, int], tail: tuple[int, int], symmetric: frozenset[str]) -> tuple[Any, ...]:
+    if rtype in symmetric and tail < head:
+        head, tail = tail, head
+    return (rtype, head, tail)
+
+
+@dataclass
+class Diff:
+    """Counts per language and kind (``added``/``removed``/``changed``) and the documents involved."""
+
+    counts: dict[str, dict[str, dict[str, int]]]
+    added: tuple[str, ...]
+    removed: tuple[str, ...]
+    changed: tuple[str, ...]
+    gold_changed: tuple[str, ...]
+
+    def level(self, *, files_changed: bool) -> str | None:
+        """The bump this difference needs (see the module docstring)."""
+        if self.removed or self.gold_changed:
+            return "major"
+        if self.added:
+            return "minor"
+        return "patch" if files_changed or self.changed else None
+
+
+def diff_states(old: ReleaseState, new: ReleaseState) -> Diff:
+    """Compare two release states, per language (see the module docstring)."""
+    counts: dict[str, dict[str, dict[str, int]]] = defaultdict(
+        lambda: {k: {"added": 0, "removed": 0, "changed": 0} for k in KINDS}
+    )
+    added = sorted(set(new.documents) - set(old.documents))
+    removed = sorted(set(old.documents) - set(new.documents))
+    changed, gold_changed = [], []
+    for doc_id in added:
+        _count_items(counts[new.documents[doc_id].language], None, new.documents[doc_id])
+        counts[new.documents[doc_id].language]["documents"]["added"] += 1
+    for doc_id in removed:
+        _count_items(counts[old.documents[doc_id].language], old.documents[doc_id], None)
+        counts[old.documents[doc_id].language]["documents"]["removed"] += 1
+    for doc_id in sorted(set(old.documents) & set(new.documents)):
+        a, b = old.documents[doc_id], new.documents[doc_id]
+        if a == b:
+            continue
+        changed.append(doc_id)
+        counts[b.language]["documents"]["changed"] += 1
+        _count_items(counts[b.language], a, b)
+        if (a.text_sha256, a.mentions, a.relations, a.language) != (b.text_sha256, b.mentions, b.relations, b.language):
+            gold_changed.append(doc_id)
+    old_entities, new_entities = _entity_facts(old), _entity_facts(new)
+    for key in sorted(set(old_entities) | set(new_entities)):
+        lang = key[1]
+        if key not in old_entities:
+            counts[lang]["entities"]["added"] += 1
+        elif key not in new_entities:
+            counts[lang]["entities"]["removed"] += 1
+        elif old_entities[key] != new_entities[key]:
+            counts[lang]["entities"]["changed"] += 1
+    return Diff(dict(sorted(counts.items())), tuple(added), tuple(removed), tuple(changed), tuple(gold_changed))
+
+
+def _count_items(target: dict[str, dict[str, int]], a: DocState | None, b: DocState | None) -> None:
+    """Add one document's mention and relation differences to ``target``."""
+    keys = {"mentions": lambda m: m[:2], "relations": lambda r: r[1:]}
+    for kind, key in keys.items():
+        old = getattr(a, kind) if a else frozenset()
+        new = getattr(b, kind) if b else frozenset()
+        gone, came = old - new, new - old
+        both = {key(item) for item in gone} & {key(item) for item in came}
+        target[kind]["changed"] += len(both)
+        target[kind]["added"] += sum(1 for item in came if key(item) not in both)
+        target[kind]["removed"] += sum(1 for item in gone if key(item) not in both)
+
+
+def _entity_facts(state: ReleaseState) -> dict[tuple[str, str], tuple[Any, ...]]:
+    """``(entity id, language) -> (type, name, aliases in that language)``."""
+    aliases: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for doc in state.documents.values():
+        for _start, _end, _type, entity_id, text in doc.mentions:
+            if entity_id is not None:
+                aliases[(entity_id, doc.language)].add(text)
+    return {key: (*state.entities.get(key[0], ("", "")), tuple(sorted(forms))) for key, forms in aliases.items()}
+
+
+def _sort_key(item: list[Any]) -> str:
+    return repr(item)
