@@ -1,0 +1,387 @@
+"""The Label Studio adapter: the one module that talks to a Label Studio server.
+
+It is also the only module allowed to import ``label_studio_sdk`` (see :func:`sdk_client`).
+The push path uses plain HTTP through ``requests`` instead of the SDK: the SDK client takes
+about a second of CPU to import and serializes every task through pydantic (about 13 s of
+client CPU per 10,000 tasks), while one pre-serialized JSON body per chunk costs milliseconds.
+
+Every function takes a :class:`~curation.server.Connection` and returns plain data; failures
+become one-line :class:`~curation.errors.LabelStudioError` messages that say the fix (bad
+token, missing project, server down, a refused request with Label Studio's own reason).
+
+Layout of this file (other engineers add their sections below the existing ones, each under
+its own ``# --- <name> ---`` banner, without reshaping the sections above):
+
+- requests and errors        (push)
+- projects                   (push)
+- tasks: listing and import  (push)
+- predictions                (push)
+- export / snapshots         (pull, added later)
+- creating annotations       (added later)
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+from typing import Any, Iterable, Iterator, Mapping, Sequence
+
+import requests
+
+from curation.errors import LabelStudioError
+from curation.server import Connection
+
+#: Seconds to wait for a connection, and for an ordinary answer.
+CONNECT_TIMEOUT = 10.0
+READ_TIMEOUT = 60.0
+#: Tasks per page when listing a project's tasks through the data manager API.
+LIST_PAGE_SIZE = 1000
+
+
+class LabelStudioTimeout(LabelStudioError):
+    """A request got no answer in time; the server may still have carried it out."""
+
+
+# --- requests and errors ------------------------------------------------------------------
+
+
+def _detail(response: requests.Response) -> str:
+    """Label Studio's own reason for refusing a request, on one line."""
+    try:
+        body = response.json()
+    except ValueError:
+        return " ".join(response.text.split())[:300] or response.reason
+    if isinstance(body, dict):
+        parts = [str(body.get("detail") or "")]
+        errors = body.get("validation_errors") or {k: v for k, v in body.items() if k not in _ENVELOPE}
+        if errors:
+            parts.append(json.dumps(errors, ensure_ascii=False))
+        return " ".join(" ".join(p for p in parts if p).split())[:500]
+    return " ".join(json.dumps(body, ensure_ascii=False).split())[:500]
+
+
+_ENVELOPE = {"id", "status_code", "version", "detail", "exc_info", "validation_errors"}
+
+
+def request(
+    conn: Connection,
+    method: str,
+    path: str,
+    *,
+    what: str,
+    params: Mapping[str, Any] | None = None,
+    json_body: Any = None,
+    body: bytes | None = None,
+    timeout: float = READ_TIMEOUT,
+    ok: Iterable[int] = (200, 201, 204),
+) -> requests.Response:
+    """One HTTP request to the Label Studio API; ``what`` names the action for error messages.
+
+    Each request opens its own connection: Label Studio's server answers a reused keep-alive
+    connection about 40 ms late (Nagle's algorithm against delayed ACKs), a new one at once.
+    """
+    headers = {"Authorization": f"Token {conn.token}", "Connection": "close"}
+    if body is not None:
+        headers["Content-Type"] = "application/json"
+    try:
+        response = requests.request(
+            method, f"{conn.url}{path}", params=params, json=json_body, data=body, headers=headers,
+            timeout=(CONNECT_TIMEOUT, timeout),
+        )  # fmt: skip
+    except requests.Timeout as exc:
+        raise LabelStudioTimeout(
+            f"Label Studio at {conn.url} did not answer within {timeout:.0f} s while trying to {what}."
+        ) from exc
+    except requests.ConnectionError as exc:
+        raise LabelStudioError(
+            f"Cannot reach Label Studio at {conn.url}. Start it with `curation server start`, "
+            "or set LABEL_STUDIO_URL to a running server."
+        ) from exc
+    if response.status_code in ok:
+        return response
+    if response.status_code == 401:
+        raise LabelStudioError(
+            f"Label Studio at {conn.url} rejected the API token (HTTP 401). Set LABEL_STUDIO_API_KEY to a valid "
+            "legacy token (Account & Settings > Legacy Token), or unset it to use the local server's stored token."
+        )
+    if response.status_code == 403:
+        raise LabelStudioError(
+            f"Label Studio at {conn.url} does not allow this token to {what} (HTTP 403). "
+            "Use the token of a user with access to the project."
+        )
+    raise LabelStudioError(
+        f"Label Studio refused to {what} (HTTP {response.status_code}): {_detail(response)}"
+    )
+
+
+def sdk_client(conn: Connection, *, timeout: float = READ_TIMEOUT) -> Any:
+    """A ``label_studio_sdk.LabelStudio`` client for the connection (imported only when asked)."""
+    from label_studio_sdk import LabelStudio
+
+    return LabelStudio(base_url=conn.url, api_key=conn.token, timeout=timeout)
+
+
+# --- projects -----------------------------------------------------------------------------
+
+_PROJECT_FIELDS = (
+    "id,title,label_config,expert_instruction,show_instruction,maximum_annotations,"
+    "overlap_cohort_percentage,created_at,task_number"
+)
+
+
+@dataclass(frozen=True)
+class Project:
+    """The project settings push reads and writes."""
+
+    id: int
+    title: str
+    label_config: str
+    expert_instruction: str
+    show_instruction: bool
+    maximum_annotations: int
+    overlap_cohort_percentage: int
+    created_at: str
+    task_number: int
+
+    @classmethod
+    def from_api(cls, data: Mapping[str, Any]) -> "Project":
+        return cls(
+            id=int(data["id"]),
+            title=data["title"],
+            label_config=data.get("label_config") or "",
+            expert_instruction=data.get("expert_instruction") or "",
+            show_instruction=bool(data.get("show_instruction")),
+            maximum_annotations=int(data.get("maximum_annotations") or 1),
+            overlap_cohort_percentage=int(data.get("overlap_cohort_percentage") or 0),
+            created_at=data.get("created_at") or "",
+            task_number=int(data.get("task_number") or 0),
+        )
+
+
+def project_url(conn: Connection, project_id: int) -> str:
+    """Where people open the project in a browser."""
+    return f"{conn.url}/projects/{project_id}"
+
+
+def find_project(conn: Connection, title: str) -> Project | None:
+    """The project with exactly this title, or ``None``; two with the same title is an error."""
+    response = request(
+        conn, "GET", "/api/projects/", what="list projects",
+        params={"title": title, "include": _PROJECT_FIELDS, "page_size": 1000},
+    )  # fmt: skip
+    matches = [p for p in response.json().get("results", []) if p.get("title") == title]
+    if len(matches) > 1:
+        ids = ", ".join(str(p["id"]) for p in sorted(matches, key=lambda p: p["id"]))
+        raise LabelStudioError(
+            f"{len(matches)} projects on {conn.url} are titled {title!r} (ids {ids}). "
+            "Rename all but one in Label Studio, or pass --project with another title."
+        )
+    return Project.from_api(matches[0]) if matches else None
+
+
+def get_project(conn: Connection, title: str) -> Project:
+    """The project with this title; a clear error when there is none."""
+    project = find_project(conn, title)
+    if project is None:
+        raise LabelStudioError(
+            f"No project titled {title!r} on {conn.url}. Check --project, or create it with `curation push`."
+        )
+    return project
+
+
+def create_project(
+    conn: Connection,
+    *,
+    title: str,
+    label_config: str,
+    instructions: str,
+    maximum_annotations: int | None = None,
+) -> Project:
+    """Create a project with the label config and instructions (and overlap, if given)."""
+    payload: dict[str, Any] = {
+        "title": title,
+        "label_config": label_config,
+        "expert_instruction": instructions,
+        "show_instruction": True,
+    }
+    if maximum_annotations is not None:
+        payload.update(maximum_annotations=maximum_annotations, overlap_cohort_percentage=100)
+    response = request(conn, "POST", "/api/projects/", what=f"create project {title!r}", json_body=payload)
+    return Project.from_api(response.json())
+
+
+def update_project(conn: Connection, project_id: int, *, what: str, **fields: Any) -> Project:
+    """Change project settings (``label_config``, ``expert_instruction``, ...)."""
+    response = request(
+        conn, "PATCH", f"/api/projects/{project_id}/", what=what, json_body=fields, ok=(200,), timeout=300.0
+    )
+    return Project.from_api(response.json())
+
+
+def set_label_config(conn: Connection, project_id: int, label_config: str) -> Project:
+    """Apply a label config; Label Studio refuses one that drops labels annotations use."""
+    return update_project(conn, project_id, what=f"change the label config of project {project_id}", label_config=label_config)
+
+
+def set_instructions(conn: Connection, project_id: int, instructions_html: str) -> Project:
+    """Show ``instructions_html`` (the guidelines) to annotators before they label."""
+    return update_project(
+        conn, project_id, what=f"set the instructions of project {project_id}",
+        expert_instruction=instructions_html, show_instruction=True,
+    )  # fmt: skip
+
+
+def set_overlap(conn: Connection, project_id: int, annotators: int) -> Project:
+    """Ask for ``annotators`` annotations of every task (overlap applied to 100% of tasks)."""
+    return update_project(
+        conn, project_id, what=f"set the overlap of project {project_id}",
+        maximum_annotations=annotators, overlap_cohort_percentage=100,
+    )  # fmt: skip
+
+
+# --- tasks: listing and import ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExistingTask:
+    """What push needs to know about a task already in the project."""
+
+    id: int
+    doc_id: str | None
+    text_sha256: str | None
+
+
+@dataclass(frozen=True)
+class TaskStamp:
+    """A cheap fingerprint of a project's tasks: it changes whenever a task is created,
+    deleted or edited (a new task is always the most recently updated one)."""
+
+    total: int
+    total_predictions: int
+    last_updated_id: int | None
+    last_updated_at: str | None
+
+
+def _dm_query(filters: Sequence[Mapping[str, Any]] = (), ordering: Sequence[str] = ()) -> str:
+    query: dict[str, Any] = {}
+    if filters:
+        query["filters"] = {"conjunction": "and", "items": list(filters)}
+    if ordering:
+        query["ordering"] = list(ordering)
+    return json.dumps(query)
+
+
+def _dm_page(conn: Connection, project_id: int, *, include: str, page: int, page_size: int, query: str) -> dict:
+    params = {
+        "project": project_id, "fields": "task_only", "resolve_uri": "false", "include": include,
+        "page": page, "page_size": page_size, "query": query,
+    }  # fmt: skip
+    return request(conn, "GET", "/api/tasks", what=f"list the tasks of project {project_id}", params=params).json()
+
+
+def task_stamp(conn: Connection, project_id: int) -> TaskStamp:
+    """The project's :class:`TaskStamp`, in one small request."""
+    page = _dm_page(
+        conn, project_id, include="id,updated_at", page=1, page_size=1,
+        query=_dm_query(ordering=["-tasks:updated_at"]),
+    )  # fmt: skip
+    top = page["tasks"][0] if page.get("tasks") else {}
+    return TaskStamp(
+        total=int(page.get("total") or 0),
+        total_predictions=int(page.get("total_predictions") or 0),
+        last_updated_id=top.get("id"),
+        last_updated_at=top.get("updated_at"),
+    )
+
+
+def iter_tasks(
+    conn: Connection, project_id: int, *, after_id: int | None = None, page_size: int = LIST_PAGE_SIZE
+) -> Iterator[ExistingTask]:
+    """Every task of the project (or only those with an id above ``after_id``), oldest first."""
+    filters = []
+    if after_id is not None:
+        filters.append({"filter": "filter:tasks:id", "operator": "greater", "type": "Number", "value": after_id})
+    query = _dm_query(filters, ordering=["tasks:id"])
+    page_number = 1
+    while True:
+        page = _dm_page(conn, project_id, include="id,data", page=page_number, page_size=page_size, query=query)
+        tasks = page.get("tasks") or []
+        for task in tasks:
+            data = task.get("data") or {}
+            doc_id, sha = data.get("doc_id"), data.get("text_sha256")
+            yield ExistingTask(
+                id=int(task["id"]),
+                doc_id=doc_id if isinstance(doc_id, str) else None,
+                text_sha256=sha if isinstance(sha, str) else None,
+            )
+        if len(tasks) < page_size:
+            return
+        page_number += 1
+
+
+def import_tasks(
+    conn: Connection, project_id: int, body: bytes, *, timeout: float = 120.0
+) -> list[int]:
+    """POST one chunk (a JSON list of tasks, already serialized); return the new task ids in order.
+
+    Raises :class:`LabelStudioTimeout` when no answer came in time: the server may still have
+    imported the chunk, so look before sending it again.
+    """
+    response = request(
+        conn, "POST", f"/api/projects/{project_id}/import", what=f"import tasks into project {project_id}",
+        params={"return_task_ids": "true"}, body=body, timeout=timeout, ok=(201,),
+    )  # fmt: skip
+    return [int(i) for i in response.json().get("task_ids", [])]
+
+
+def wait_until_settled(
+    conn: Connection, project_id: int, *, since: TaskStamp, patience: float, poll: float = 1.0
+) -> TaskStamp:
+    """After a request that may still run on the server, wait until the task count stops moving.
+
+    Returns as soon as the stamp has changed from ``since`` and then stayed the same for one
+    poll, or after ``patience`` seconds without any change (the request most likely failed).
+    """
+    deadline = time.monotonic() + patience
+    last = task_stamp(conn, project_id)
+    while True:
+        time.sleep(poll)
+        current = task_stamp(conn, project_id)
+        if current == last and (current != since or time.monotonic() > deadline):
+            return current
+        last = current
+
+
+# --- predictions --------------------------------------------------------------------------
+
+
+def model_versions(conn: Connection, project_id: int) -> dict[str, int]:
+    """How many predictions the project holds per ``model_version``."""
+    response = request(
+        conn, "GET", f"/api/projects/{project_id}/model-versions/", what=f"list model versions of project {project_id}"
+    )
+    body = response.json()
+    return {str(k): int(v) for k, v in body.items()} if isinstance(body, dict) else {}
+
+
+def prediction_keys(conn: Connection, project_id: int) -> set[tuple[int, str]]:
+    """``(task id, model_version)`` of every prediction in the project."""
+    response = request(
+        conn, "GET", "/api/predictions/", what=f"list predictions of project {project_id}",
+        params={"project": project_id}, timeout=300.0,
+    )  # fmt: skip
+    body = response.json()
+    items = body.get("results", []) if isinstance(body, dict) else body
+    return {(int(p["task"]), str(p.get("model_version") or "")) for p in items}
+
+
+def import_predictions(conn: Connection, project_id: int, predictions: Sequence[Mapping[str, Any]]) -> int:
+    """Add predictions (``{"task", "model_version", "result"}``) to existing tasks; return how many."""
+    if not predictions:
+        return 0
+    response = request(
+        conn, "POST", f"/api/projects/{project_id}/import/predictions",
+        what=f"import predictions into project {project_id}", json_body=list(predictions), timeout=300.0,
+    )  # fmt: skip
+    return int(response.json().get("created", len(predictions)))
