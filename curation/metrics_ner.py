@@ -146,7 +146,7 @@ def prf(counts: Sequence[int], strategy: str) -> dict[str, float | int]:
     hits = c + 0.5 * p if strategy in ("partial", "ent_type") else c
     precision = hits / actual if actual else 0.0
     recall = hits / possible if possible else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    f1 = 2 * (precision * recall) / (precision + recall) if precision + recall else 0.0
     return {
         "precision": precision, "recall": recall, "f1": f1,
         "correct": c, "incorrect": i, "partial": p, "missed": m, "spurious": s,

@@ -75,7 +75,7 @@ def prf3(counts: Iterable[int]) -> dict[str, float | int]:
     actual, possible = c + s, c + m
     precision = c / actual if actual else 0.0
     recall = c / possible if possible else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    f1 = 2 * (precision * recall) / (precision + recall) if precision + recall else 0.0
     return {"precision": precision, "recall": recall, "f1": f1,
             "correct": c, "missed": m, "spurious": s, "possible": possible, "actual": actual}  # fmt: skip
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Collection, Iterable, Mapping
+from typing import Any, Collection, Iterable, Iterator, Mapping
 
 from curation.errors import PredictionsError
 from curation.records import Mention, Relation
@@ -57,15 +57,24 @@ def load_predictions(
     """Read a prediction file (see :func:`parse_predictions`); errors name the file."""
     path = Path(path)
     try:
-        with path.open(encoding="utf-8") as handle:
+        with path.open("rb") as handle:
             return parse_predictions(
-                handle, texts=texts, entity_types=entity_types, relation_types=relation_types,
+                _decoded(handle, path), texts=texts, entity_types=entity_types, relation_types=relation_types,
                 source=str(path), scope=scope,
             )  # fmt: skip
     except FileNotFoundError:
         raise PredictionsError(f"{path}: no such file. Pass --predictions with a JSONL file, one document per line.")
-    except UnicodeDecodeError as exc:
-        raise PredictionsError(f"{path}: not UTF-8 ({exc.reason} at byte {exc.start}). Save the file as UTF-8.")
+
+
+def _decoded(lines: Iterable[bytes], path: Path) -> Iterator[str]:
+    """Each line as text; a line that is not UTF-8 is an error naming it."""
+    for number, raw in enumerate(lines, start=1):
+        try:
+            yield raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise PredictionsError(
+                f"{path} line {number}: not UTF-8 ({exc.reason} at byte {exc.start} of the line). Save the file as UTF-8."
+            )
 
 
 def parse_predictions(
