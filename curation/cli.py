@@ -169,5 +169,34 @@ def server_status_command(data_dir: Path, as_json: bool) -> None:
         click.echo("stopped")
 
 
+# --- evaluate ------------------------------------------------------------------------------
+
+
+@cli.command("evaluate")
+@click.option("--gold", "gold", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Release folder (exports/<name>/<version>) or any dataset folder with a documents config.")
+@click.option("--predictions", "predictions", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Prediction JSONL file: one line per document (schemas/predictions.schema.json).")
+@click.option("--split", default="test", show_default=True, help="Split of the gold to score against.")
+@click.option("--schema", "schema_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Schema file giving the types and symmetric relations (default: schemas/schema.json).")
+@json_option
+@reports_errors  # fmt: skip
+def evaluate_command(gold: Path, predictions: Path, split: str, schema_path: Path | None, as_json: bool) -> None:
+    """Score a system's predictions against a release: mentions, relations and triples.
+
+    Prints precision, recall and F1 with counts, micro-averaged overall, by language and by type.
+    """
+    from curation.evaluate import evaluate_release, render_report
+
+    result = evaluate_release(gold=gold, predictions=predictions, split=split, schema_path=schema_path)
+    for note in result.notes:
+        say(note)
+    if as_json:
+        echo_json(result.report)
+    else:
+        click.echo(render_report(result.report), nl=False)
+
+
 def main() -> None:
     cli()
