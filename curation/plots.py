@@ -47,9 +47,7 @@ def plot_agreement(report: AgreementReport, path: Path | str) -> Path:
     fig, ax = plt.subplots(figsize=(width, height), dpi=100)
     try:
         grid = [[math.nan if v is None else v for v in row] for row in values] or [[math.nan]]
-        cmap = _CMAP.copy()
-        cmap.set_bad("#d9d9d9")
-        image = ax.imshow(grid, cmap=cmap, vmin=0.0, vmax=1.0, aspect="auto")
+        image = ax.imshow(grid, cmap=_CMAP.with_extremes(bad="#d9d9d9"), vmin=0.0, vmax=1.0, aspect="auto")
         for i, row in enumerate(values):
             for j, value in enumerate(row):
                 label = "n/a" if value is None else f"{value:.2f}\n({counts[i][j]})"
