@@ -179,7 +179,8 @@ def server_status_command(data_dir: Path, as_json: bool) -> None:
               help="Prediction JSONL file: one line per document (schemas/predictions.schema.json).")
 @click.option("--split", default="test", show_default=True, help="Split of the gold to score against.")
 @click.option("--schema", "schema_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Schema file giving the types and symmetric relations (default: schemas/schema.json).")
+              help="Schema giving the types and symmetric relations (default: the release's source/schema.json, "
+                   "else schemas/schema.json).")
 @json_option
 @reports_errors  # fmt: skip
 def evaluate_command(gold: Path, predictions: Path, split: str, schema_path: Path | None, as_json: bool) -> None:

@@ -211,12 +211,15 @@ def evaluate_release(
 
     Aliases for triple matching come from the release's ``triples`` config (every surface
     form of each entity in the release) plus names and mention texts of the scored split.
+    The schema (types, symmetric relations) is ``schema_path``, else the one the release was
+    built with (``source/schema.json``), else ``schemas/schema.json``.
     """
     from curation.hfdata import load_release_config
     from curation.predictions import load_predictions
     from curation.schema import DEFAULT_SCHEMA_PATH, load_schema
 
-    schema = load_schema(schema_path or DEFAULT_SCHEMA_PATH)
+    released = Path(gold) / "source" / "schema.json"
+    schema = load_schema(schema_path or (released if released.is_file() else DEFAULT_SCHEMA_PATH))
     notes = []
     rows = load_release_config(gold, "documents", split)
     try:
