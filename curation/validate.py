@@ -361,3 +361,23 @@ class _AnnotationChecks:
 def codes_table() -> list[tuple[str, str, str, str]]:
     """``(code, name, default severity, meaning)`` rows, for docs and ``--help``."""
     return [(c.code, c.name, c.severity, c.meaning) for c in CODES.values()]
+
+
+# --- presentation -------------------------------------------------------------------------
+
+
+def issues_table(report: ValidationReport) -> str:
+    """The report as an aligned text table (one issue per line) and a summary line."""
+    rows = [("CODE", "SEVERITY", "DOCUMENT", "ANNOTATION", "ANNOTATOR", "MESSAGE")]
+    rows += [(i.code, i.severity, i.doc_id or "-", i.annotation_id or "-", i.annotator or "-", i.message)
+             for i in report.issues]  # fmt: skip
+    widths = [max(len(row[k]) for row in rows) for k in range(5)]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row[:5], widths)) + "  " + row[5] for row in rows]
+    errors, warnings = len(report.errors), len(report.warnings)
+    scope = f"{report.annotations} annotation{'s' * (report.annotations != 1)} of {report.documents} document" + (
+        "s" * (report.documents != 1)
+    )
+    if not report.issues:
+        return f"No problems in {scope}.\n"
+    summary = f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)} in {scope}."
+    return "\n".join(lines) + "\n" + summary + "\n"
