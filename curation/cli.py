@@ -282,5 +282,106 @@ def adjudicate_command(snapshot: Path, out: Path | None, single: str, push: bool
         click.echo(adjudication_text(run.adjudication), nl=False)
 
 
+# --- pull and validate ---------------------------------------------------------------------
+
+
+def _parse_severities(values: tuple[str, ...]) -> dict[str, str]:
+    severities = {}
+    for value in values:
+        code, sep, level = value.partition("=")
+        if not sep:
+            raise click.BadParameter(f"{value!r} is not CODE=LEVEL (e.g. V005=error).", param_hint="--severity")
+        severities[code.strip().upper()] = level.strip().lower()
+    return severities
+
+
+class _PullProgress:
+    """tqdm bars on stderr for the stages of a pull (nothing when ``enabled`` is false)."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled, self.bars = enabled, {}
+
+    def __call__(self, stage: str, done: int, total: int | None) -> None:
+        if not self.enabled:
+            return
+        if stage == "export":
+            say("Label Studio is building the snapshot (about 30 s per 10,000 annotated tasks)...")
+            return
+        from tqdm import tqdm
+
+        if stage not in self.bars:
+            unit = {"download": "B", "repair": " tasks"}.get(stage, "")
+            self.bars[stage] = tqdm(total=total, desc=stage, unit=unit, unit_scale=stage == "download", file=sys.stderr)
+        bar = self.bars[stage]
+        bar.update(done - bar.n)
+
+    def close(self) -> None:
+        for bar in self.bars.values():
+            bar.close()
+
+
+@cli.command("pull")
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Snapshot file to write (Label Studio JSON export); FILE.sha256 is written beside it.")
+@project_option
+@data_dir_option
+@quiet_option
+@reports_errors  # fmt: skip
+def pull_command(out: Path, project_title: str, data_dir: Path, quiet: bool) -> None:
+    """Snapshot a project: every task, annotation (skipped ones too) and prediction, in full.
+
+    Written atomically (temporary file, then rename) with its sha256 in FILE.sha256.
+    Transient failures are retried with backoff.
+    """
+    from curation.pull import pull
+    from curation.server import resolve_connection
+
+    progress = _PullProgress(show_progress(quiet))
+    try:
+        report = pull(resolve_connection(data_dir=data_dir), project_title=project_title, out=out, progress=progress)
+    finally:
+        progress.close()
+    if not quiet:
+        if report.repaired_tasks:
+            say(f"Read {len(report.repaired_tasks)} tasks again from the API: the export lacked some of their "
+                "annotations or predictions.")  # fmt: skip
+        if report.unknown_annotators:
+            say(f"{report.unknown_annotators} annotations have no Label Studio user id; `curation validate` "
+                "reports them (V019).")  # fmt: skip
+        say(f"Pulled project '{report.project_title}' in {report.seconds:.1f} s.")
+    click.echo(f"{report.path}: {report.tasks} tasks, {report.annotations} annotations ({report.cancelled} skipped, "
+               f"{report.ground_truth} ground truth), {report.predictions} predictions, {report.size} bytes, "
+               f"sha256 {report.sha256}")  # fmt: skip
+
+
+@cli.command("validate")
+@click.argument("snapshot", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--severity", "severity", multiple=True, metavar="CODE=LEVEL",
+              help="Make a check an error or a warning, e.g. --severity V005=error (repeatable).")
+@click.option("--schema", "schema_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Schema file (default: schemas/schema.json).")
+@json_option
+@reports_errors  # fmt: skip
+def validate_command(snapshot: Path, severity: tuple[str, ...], schema_path: Path | None, as_json: bool) -> None:
+    """Check a pulled snapshot and report every problem; exit 1 if any is an error.
+
+    Each problem has a stable code (V001-V023, see the README), the document, the annotation
+    and the annotator pseudonym. A table by default, --json for machines.
+    """
+    from curation.check import validate_snapshot
+    from curation.errors import ValidationFailed
+    from curation.validate import issues_table
+
+    report = validate_snapshot(snapshot, schema_path=schema_path, severities=_parse_severities(severity))
+    if as_json:
+        echo_json(report.to_dict())
+    else:
+        click.echo(issues_table(report), nl=False)
+    if report.errors:
+        count = len(report.errors)
+        raise ValidationFailed(f"{count} error{'s' * (count != 1)} in {snapshot}. Fix them in Label Studio, then pull "
+                               "and validate again.")  # fmt: skip
+
+
 def main() -> None:
     cli()

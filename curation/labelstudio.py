@@ -385,3 +385,155 @@ def import_predictions(conn: Connection, project_id: int, predictions: Sequence[
         what=f"import predictions into project {project_id}", json_body=list(predictions), timeout=300.0,
     )  # fmt: skip
     return int(response.json().get("created", len(predictions)))
+
+
+# --- export snapshots (pull) --------------------------------------------------------------
+
+from typing import Callable  # noqa: E402  (this section's own import)
+
+#: Without Redis, Label Studio builds the whole snapshot inside the create call (about 30 s
+#: per 10,000 annotated tasks), so that one call may take long.
+EXPORT_TIMEOUT = 3600.0
+#: Tries for a step that fails transiently (connection refused or reset, HTTP 5xx), and the
+#: first pause between tries (doubled after each).
+EXPORT_TRIES = 5
+EXPORT_BACKOFF = 1.0
+_TRANSIENT_STATUS = (500, 502, 503, 504)
+_TRANSIENT_ERRORS = (requests.ConnectionError, requests.exceptions.ChunkedEncodingError)
+
+#: What the snapshot holds: every annotation (submitted, skipped, ground truth), predictions
+#: in full (not ids), ``completed_by`` as the user id (never the expanded user with e-mail).
+SNAPSHOT_OPTIONS = {
+    "annotation_filter_options": {"usual": True, "ground_truth": True, "skipped": True},
+    "serialization_options": {
+        "predictions": {"only_id": False},
+        "drafts": {"only_id": True},
+        "annotations__completed_by": {"only_id": True},
+        "include_annotation_history": False,
+    },
+}
+
+
+@dataclass(frozen=True)
+class Retry:
+    """How often and how patiently to retry transient failures."""
+
+    tries: int = EXPORT_TRIES
+    backoff: float = EXPORT_BACKOFF
+
+
+@dataclass(frozen=True)
+class ExportSnapshot:
+    """A snapshot Label Studio built: its id, and the md5 of its file (to check the download)."""
+
+    id: int
+    project_id: int
+    md5: str
+    tasks: int
+
+
+def _retrying(conn: Connection, what: str, retry: Retry, attempt: Any) -> Any:
+    """Run ``attempt()`` (a response, or raising) again after transient failures, with backoff."""
+    last = ""
+    for number in range(1, retry.tries + 1):
+        try:
+            response = attempt()
+        except LabelStudioTimeout:
+            raise
+        except LabelStudioError as exc:
+            if not isinstance(exc.__cause__, _TRANSIENT_ERRORS):
+                raise
+            last = "no connection"
+        except _TRANSIENT_ERRORS as exc:
+            last = f"connection broken ({type(exc).__name__})"
+        else:
+            if getattr(response, "status_code", None) not in _TRANSIENT_STATUS:
+                return response
+            last = f"HTTP {response.status_code}"
+        if number < retry.tries:
+            time.sleep(retry.backoff * 2 ** (number - 1))
+    raise LabelStudioError(
+        f"Label Studio at {conn.url} failed {retry.tries} times in a row while trying to {what} (last: {last}). "
+        "Check that it runs (`curation server status`) and its log, then run the command again."
+    )
+
+
+def find_project_retrying(conn: Connection, title: str, *, retry: Retry = Retry()) -> Project:
+    """:func:`get_project`, retried while the server is unreachable."""
+    return _retrying(conn, f"find project {title!r}", retry, lambda: get_project(conn, title))
+
+
+def create_snapshot(
+    conn: Connection, project_id: int, *, retry: Retry = Retry(), timeout: float = EXPORT_TIMEOUT
+) -> ExportSnapshot:
+    """Ask Label Studio to build a JSON export snapshot of the project (see :data:`SNAPSHOT_OPTIONS`)."""
+    what = f"create an export snapshot of project {project_id}"
+    body = {"title": f"curation pull {time.strftime('%Y-%m-%d %H:%M:%S')}", **SNAPSHOT_OPTIONS}
+    response = _retrying(conn, what, retry, lambda: request(
+        conn, "POST", f"/api/projects/{project_id}/exports/", what=what, json_body=body, timeout=timeout,
+        ok=(201, *_TRANSIENT_STATUS),
+    ))  # fmt: skip
+    export = response.json()
+    if export.get("status") != "completed":
+        raise LabelStudioError(
+            f"Label Studio could not build the export snapshot of project {project_id} (status "
+            f"{export.get('status')!r}). See the server log, then run the command again."
+        )
+    return ExportSnapshot(int(export["id"]), project_id, str(export.get("md5") or ""),
+                          int((export.get("counters") or {}).get("task_number") or 0))  # fmt: skip
+
+
+def download_snapshot(
+    conn: Connection,
+    snapshot: ExportSnapshot,
+    on_chunk: Callable[[int, bytes], None],
+    *,
+    retry: Retry = Retry(),
+    chunk_size: int = 1 << 20,
+) -> int:
+    """Stream the snapshot's JSON file to ``on_chunk(offset, data)``; return its size in bytes.
+
+    After a dropped connection the download resumes with an HTTP range request; if the server
+    sends the whole file instead, ``on_chunk`` sees offset 0 again and must start over.
+    """
+    url = f"{conn.url}/api/projects/{snapshot.project_id}/exports/{snapshot.id}/download"
+    what = f"download export snapshot {snapshot.id} of project {snapshot.project_id}"
+    received = 0
+
+    def attempt() -> requests.Response:
+        nonlocal received
+        headers = {"Authorization": f"Token {conn.token}", "Connection": "close", "Accept-Encoding": "identity"}
+        if received:
+            headers["Range"] = f"bytes={received}-"
+        with requests.get(url, params={"exportType": "JSON"}, headers=headers, stream=True,
+                          timeout=(CONNECT_TIMEOUT, READ_TIMEOUT)) as response:  # fmt: skip
+            if response.status_code == 416 and received:
+                return response
+            if response.status_code == 200:
+                received = 0
+            elif response.status_code == 206 and not response.headers.get("Content-Range", "").startswith(
+                f"bytes {received}-"
+            ):
+                raise LabelStudioError(f"Label Studio answered a resumed download with the wrong range; {what} again.")
+            elif response.status_code != 206 or not received:
+                if response.status_code not in _TRANSIENT_STATUS:
+                    raise LabelStudioError(
+                        f"Label Studio refused to {what} (HTTP {response.status_code}): {_detail(response)}"
+                    )
+                return response
+            for data in response.iter_content(chunk_size):
+                on_chunk(received, data)
+                received += len(data)
+            return response
+
+    _retrying(conn, what, retry, attempt)
+    return received
+
+
+def task_in_full(conn: Connection, task_id: int, *, retry: Retry = Retry()) -> dict[str, Any]:
+    """One task with every annotation (skipped ones included) and full predictions."""
+    what = f"read task {task_id}"
+    response = _retrying(conn, what, retry, lambda: request(
+        conn, "GET", f"/api/tasks/{task_id}", what=what, ok=(200, *_TRANSIENT_STATUS)
+    ))  # fmt: skip
+    return response.json()
