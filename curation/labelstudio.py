@@ -39,8 +39,16 @@ READ_TIMEOUT = 60.0
 LIST_PAGE_SIZE = 1000
 
 
-class LabelStudioTimeout(LabelStudioError):
-    """A request got no answer in time; the server may still have carried it out."""
+class UncertainOutcome(LabelStudioError):
+    """A request got no usable answer: the server may or may not have carried it out."""
+
+
+class LabelStudioTimeout(UncertainOutcome):
+    """No answer within the read timeout; the server may still be working on the request."""
+
+
+class LabelStudioServerError(UncertainOutcome):
+    """The server failed (HTTP 5xx), possibly after part of the work was committed."""
 
 
 # --- requests and errors ------------------------------------------------------------------
@@ -110,9 +118,12 @@ def request(
             f"Label Studio at {conn.url} does not allow this token to {what} (HTTP 403). "
             "Use the token of a user with access to the project."
         )
-    raise LabelStudioError(
-        f"Label Studio refused to {what} (HTTP {response.status_code}): {_detail(response)}"
-    )
+    if response.status_code >= 500:
+        raise LabelStudioServerError(
+            f"Label Studio failed to {what} (HTTP {response.status_code}): {_detail(response)}. "
+            f"See the server log (for the local server: <data dir>/server.log)."
+        )
+    raise LabelStudioError(f"Label Studio refused to {what} (HTTP {response.status_code}): {_detail(response)}")
 
 
 def sdk_client(conn: Connection, *, timeout: float = READ_TIMEOUT) -> Any:
@@ -335,20 +346,19 @@ def import_tasks(
     return [int(i) for i in response.json().get("task_ids", [])]
 
 
-def wait_until_settled(
-    conn: Connection, project_id: int, *, since: TaskStamp, patience: float, poll: float = 1.0
-) -> TaskStamp:
+def wait_until_settled(conn: Connection, project_id: int, *, total_before: int, patience: float, poll: float = 1.0) -> int:
     """After a request that may still run on the server, wait until the task count stops moving.
 
-    Returns as soon as the stamp has changed from ``since`` and then stayed the same for one
-    poll, or after ``patience`` seconds without any change (the request most likely failed).
+    Returns the task count once it has moved away from ``total_before`` and then stayed put for
+    one poll, or once it stayed at ``total_before`` for ``patience`` seconds (the request most
+    likely failed). An import is one database transaction, so the count moves all at once.
     """
     deadline = time.monotonic() + patience
-    last = task_stamp(conn, project_id)
+    last = task_stamp(conn, project_id).total
     while True:
         time.sleep(poll)
-        current = task_stamp(conn, project_id)
-        if current == last and (current != since or time.monotonic() > deadline):
+        current = task_stamp(conn, project_id).total
+        if current == last and (current != total_before or time.monotonic() > deadline):
             return current
         last = current
 
