@@ -156,6 +156,11 @@ def table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _n(count: int, singular: str, plural: str | None = None) -> str:
+    """``1 annotator``, ``2 annotators``."""
+    return f"{count} {singular if count == 1 else plural or singular + 's'}"
+
+
 def _language_name(code: str) -> str:
     return LANGUAGES.get(code, (code,))[0]
 
@@ -167,11 +172,11 @@ def _intro(f: CardFacts) -> str:
     n_relations = sum(sum(v.values()) for v in f.relations.values())
     return (
         f"# {pretty_name(f.name)}\n\n"
-        f"Version **{f.version}** of `{f.name}`: {n_docs} news articles in "
-        f"{', '.join(_language_name(lang) for lang in langs)}, with {n_mentions} entity mentions "
-        f"({len(f.schema.entity_types)} types), a canonical entity id on each mention "
-        f"({sum(f.entities.values())} entities, {f.cross_language_entities} of them named in more than one "
-        f"language) and {n_relations} relations ({len(f.schema.relation_types)} types). "
+        f"Version **{f.version}** of `{f.name}`: {_n(n_docs, 'news article')} in "
+        f"{', '.join(_language_name(lang) for lang in langs)}, with {_n(n_mentions, 'entity mention')} "
+        f"({len(f.schema.entity_types)} types in the schema), a canonical entity id on each mention "
+        f"({_n(sum(f.entities.values()), 'entity', 'entities')}, {f.cross_language_entities} of them named in more "
+        f"than one language) and {_n(n_relations, 'relation')} ({len(f.schema.relation_types)} types in the schema). "
         f"Built by `curation` {f.tool_version} from schema `{f.schema.name}` {f.schema.version}; "
         "see `CHANGELOG.md` for what changed and `release.json` for provenance.\n"
     )
@@ -275,9 +280,10 @@ def _process(f: CardFacts) -> str:
     rules = ", ".join(f"{n} by {r.replace('_', ' ')}" for r, n in sorted(p["rules"].items())) or "none"
     models = ", ".join(f"`{m}`" for m in p["model_versions"])
     pre = (
-        f"{p['from_prediction']} annotations started from a pre-annotation"
-        + (f" ({models})" if models else "")
-        + " that the annotator corrected or accepted."
+        f"{_n(p['from_prediction'], 'annotation')} started from a pre-annotation (a prediction shown to the "
+        "annotator, who corrected or accepted it"
+        + (f"; model versions in the snapshot: {models}" if models else "")
+        + ")."
         if p["from_prediction"]
         else "No annotation started from a pre-annotation."
     )
@@ -285,8 +291,8 @@ def _process(f: CardFacts) -> str:
         "## Annotation process\n\n"
         "Annotators labelled the articles in Label Studio with an interface and guidelines generated from the "
         "schema: spans with an entity type, a canonical entity id typed on each span, and typed relations "
-        f"between spans. {p['annotators']} annotators (pseudonyms in `source/`) submitted {p['annotations']} "
-        f"annotations and skipped {p['skipped']}. {pre}\n\n"
+        f"between spans. {_n(p['annotators'], 'annotator')} (pseudonyms in `source/`) submitted "
+        f"{_n(p['annotations'], 'annotation')} and skipped {p['skipped']}. {pre}\n\n"
         "Every annotation was validated (offsets, labels, relation argument types, entity ids) and a release is "
         "refused while validation reports errors. One gold version per document was then decided: an annotation "
         "flagged ground truth in Label Studio wins; with two or more annotators, items a majority agrees on are "
@@ -303,7 +309,7 @@ def _agreement(agreement: Mapping[str, Any] | None) -> str:
             "can be reported: every gold annotation rests on one annotator's judgement (or a ground-truth flag). "
             "Treat scores near the top as within the uncertainty of a single annotation pass.\n"
         )
-    rows = [(k, v if not isinstance(v, float) else f"{v:.3f}") for k, v in agreement.items()]
+    rows = [(k, "n/a" if v is None else f"{v:.3f}" if isinstance(v, float) else v) for k, v in agreement.items()]
     return "**Agreement** between annotators, on the documents two or more of them labelled:\n\n" + table(
         ["measure", "value"], rows
     )
@@ -350,7 +356,9 @@ def _limitations(f: CardFacts) -> str:
         "(see Data format); they are descriptions, not gold labels.",
         "Relations are annotated once per document between the clearest mentions, not between every pair: score "
         "relations on entities or triples when mention pairs differ.",
-        "The corpus is small and topical; figures on it say little about other domains or languages.",
+        f"{_n(sum(sum(v.values()) for v in f.split_docs.values()), 'document')} from "
+        f"{_n(len({s for s, _ in f.sources}), 'source')}: figures on it say little about other outlets, topics or "
+        "languages.",
     ]
     if not f.agreement:
         items.insert(0, "No double annotation yet: the gold has not been checked by a second annotator.")

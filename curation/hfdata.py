@@ -151,6 +151,11 @@ def parquet_bytes(table: pa.Table) -> bytes:
     return sink.getvalue()
 
 
+def read_parquet_rows(path: Path | str) -> list[dict[str, Any]]:
+    """Rows of one parquet file of a release, read directly (the release's own files only)."""
+    return pq.read_table(path).to_pylist()
+
+
 def load_release_config(path: Path | str, config: str, split: str) -> list[dict[str, Any]]:
     """The rows of one config and split, read through ``datasets.load_dataset`` like a user would.
 

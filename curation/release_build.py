@@ -5,7 +5,8 @@ touches no file, clock or network, so the same inputs always give the same bytes
 call it directly. What goes in:
 
 * the gold documents and the decision log (from adjudication), every document of the
-  snapshot and every annotator's normalized records (kept under ``source/``);
+  snapshot, every annotator's normalized records and the pre-annotations (predictions),
+  all kept under ``source/``;
 * the previous release of the same name, reduced to a :class:`ReleaseState` (splits stay as
   they were; the changelog diffs against it; it is kept in ``source/previous.json.gz``);
 * :class:`BuildOptions`, kept in ``source/build.json``.
@@ -71,6 +72,7 @@ class BuildInputs:
     schema_bytes: bytes
     previous: ReleaseState | None
     options: BuildOptions
+    predictions: tuple[Annotation, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -115,7 +117,7 @@ def build_release(inputs: BuildInputs) -> Built:
     )
     base = previous or ReleaseState(version="", documents={}, entities={})
     diff = diff_states(base, state)
-    level = None
+    level: str | None = "initial"
     if previous:
         old_card = sha256(render_card(replace(facts, version=previous.version)).encode("utf-8"))
         level = diff.level(files_changed=data_sha != dict(previous.data_sha256) or old_card != previous.card_sha256)
@@ -155,7 +157,7 @@ def card_facts(inputs: BuildInputs, rows: ReleaseRows, configs: tuple[ConfigInfo
         "annotations": len(submitted),
         "skipped": len(inputs.annotations) - len(submitted),
         "from_prediction": sum(1 for a in submitted if a.from_prediction),
-        "model_versions": sorted({a.model_version for a in submitted if a.from_prediction and a.model_version}),
+        "model_versions": sorted({p.model_version for p in inputs.predictions if p.model_version}),
         "status": dict(Counter(g.status for g in inputs.gold)),
         "rules": dict(Counter(d.rule for d in inputs.decisions)),
     }
@@ -204,6 +206,9 @@ def source_files(inputs: BuildInputs, rows: ReleaseRows) -> dict[str, bytes]:
         f"{SOURCE}/annotations.jsonl.gz": jsonl_gz(a.to_dict() for a in annotations),
         f"{SOURCE}/decisions.jsonl.gz": jsonl_gz(decisions),
     }
+    if inputs.predictions:
+        predictions = sorted(inputs.predictions, key=lambda a: (a.doc_id, a.annotation_id))
+        out[f"{SOURCE}/predictions.jsonl.gz"] = jsonl_gz(a.to_dict() for a in predictions)
     if inputs.previous:
         out[f"{SOURCE}/previous.json.gz"] = gzip.compress(json_bytes(inputs.previous.to_json()), mtime=0)
     return out
