@@ -169,6 +169,74 @@ def server_status_command(data_dir: Path, as_json: bool) -> None:
         click.echo("stopped")
 
 
+# --- push ----------------------------------------------------------------------------------
+
+
+class _ProgressBars:
+    """``progress(stage, done, total)`` for the library, drawn as one tqdm bar per stage on stderr."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled, self.bars = enabled, {}
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        from tqdm import tqdm
+
+        bar = self.bars.get(stage)
+        if bar is None:
+            bar = self.bars[stage] = tqdm(total=total, desc=stage, unit="task", file=sys.stderr, leave=False)
+        bar.update(done - bar.n)
+
+    def close(self) -> None:
+        for bar in self.bars.values():
+            bar.close()
+
+
+@cli.command("push")
+@click.option("--corpus", type=click.Path(path_type=Path), default=Path("corpus"), show_default=True,
+              help="Corpus folder (NAME.txt + NAME.json per article) or JSONL file (one article per line).")
+@project_option
+@click.option("--predictions", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Pre-annotations to import: JSONL, one annotation record per line, each with doc_id and "
+                   "model_version. Imported once per task and model_version.")
+@click.option("--overlap", type=click.IntRange(min=1), default=None,
+              help="How many annotators label each article (sets it for every task of the project).")
+@click.option("--update-config", is_flag=True,
+              help="Apply the schema's label config when the project's differs (otherwise the push stops).")
+@click.option("--dry-run", is_flag=True, help="Show what would happen; change nothing.")
+@json_option
+@quiet_option
+@data_dir_option
+@reports_errors  # fmt: skip
+def push_command(corpus: Path, project_title: str, predictions: Path | None, overlap: int | None,
+                 update_config: bool, dry_run: bool, as_json: bool, quiet: bool, data_dir: Path) -> None:  # fmt: skip
+    """Put the corpus into Label Studio for annotation; running it again imports only what is new.
+
+    Creates the project if missing, with the schema's label config and guidelines, and imports
+    each article as a task with its metadata and the sha256 of its text. An article whose text
+    changed after it was pushed is refused (never duplicated, never replaced).
+    """
+    from curation.push import push
+    from curation.server import resolve_connection
+
+    bars = _ProgressBars(show_progress(quiet))
+    try:
+        report = push(
+            resolve_connection(data_dir=data_dir), corpus=corpus, project_title=project_title,
+            predictions=predictions, overlap=overlap, update_config=update_config, dry_run=dry_run, progress=bars,
+        )  # fmt: skip
+    finally:
+        bars.close()
+    if not quiet:
+        for note in report.notes:
+            say(note)
+    if as_json:
+        echo_json(report.to_dict())
+    else:
+        click.echo("\n".join(report.lines()))
+
+
 # --- evaluate ------------------------------------------------------------------------------
 
 
