@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from curation.adjudicate import Rejected, adjudicate
 from curation.conflicts import ConflictItem, Version
 from curation.records import Decision, GoldDocument, Mention, Relation
@@ -202,3 +205,40 @@ def test_latest_annotation_of_each_annotator_votes():
     result = adjudicate(snap([D1], [old, new, other]), SCHEMA)
     assert result.gold[0].n_annotators == 2
     assert result.decisions[0].sources == ("2", "3")
+
+
+# --- properties -----------------------------------------------------------------------------
+
+mention_specs = st.lists(
+    st.tuples(st.integers(0, 50), st.integers(1, 5), st.sampled_from(["PER", "GPE", "FAC"]),
+              st.sampled_from(["kim_jong_un", "russia", None])),  # fmt: skip
+    min_size=1, max_size=8, unique_by=lambda s: (s[0], s[1], s[2]),
+)  # fmt: skip
+
+
+@settings(max_examples=100, deadline=None)
+@given(mention_specs, st.lists(st.tuples(st.integers(0, 7), st.integers(0, 7),
+                                         st.sampled_from(["met_with", "visited", "leader_of"])), max_size=6),
+       st.integers(2, 4))  # fmt: skip
+def test_identical_annotators_give_their_annotation_as_unanimous_gold(specs, rel_specs, n):
+    mentions = [(f"x{i}", s, s + k, t, eid) for i, (s, k, t, eid) in enumerate(specs)]
+    relations = [(t, f"x{h % len(mentions)}", f"x{x % len(mentions)}") for h, x, t in rel_specs]
+    anns = [ann(D1, f"annotator-{i}", str(i), mentions=mentions, relations=relations) for i in range(n)]
+    result = adjudicate(snap([D1], anns), SCHEMA)
+    (gold,) = result.gold
+    assert gold.status == "adjudicated" and gold.n_annotators == n
+    assert [(m.start, m.end, m.type, m.entity_id) for m in gold.mentions] == sorted(
+        (s, s + k, t, eid) for s, k, t, eid in specs)
+    assert [m.id for m in gold.mentions] == [f"m{i}" for i in range(1, len(specs) + 1)]
+    by_gold = {m.id: (m.start, m.end, m.type) for m in gold.mentions}
+    by_source = {m.id: (m.start, m.end, m.type) for m in anns[0].mentions}
+    expected = set()
+    for r in anns[0].relations:
+        head, tail = by_source[r.head], by_source[r.tail]
+        if SCHEMA.is_symmetric(r.type) and tail < head:
+            head, tail = tail, head
+        expected.add((r.type, head, tail))
+    assert {(r.type, by_gold[r.head], by_gold[r.tail]) for r in gold.relations} == expected
+    assert {d.rule for d in result.decisions} == {"unanimous"}
+    assert {d.sources for d in result.decisions} == {tuple(str(i) for i in range(n))}
+    assert result.conflicts == () and result.rejected == ()
