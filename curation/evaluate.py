@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any, Collection, Iterable, Mapping
 
 from curation.errors import CurationError
-from curation.metrics_ner import add_counts, by_type, empty_counts, ner_block, score_spans
+from curation.metrics_ner import add_counts, empty_counts, ner_block, score_document
 from curation.metrics_relations import (
     RELATION_MODES, AliasIndex, add_set_counts, gold_triple_key, match_triples, predicted_triple_key, prf3,
     relation_keys, total,
@@ -129,12 +129,12 @@ def score(gold: Gold, predictions: Mapping[str, SystemOutput], *, symmetric: Col
             tri_lang[lang], graph_gold[lang], graph_pred[lang] = {}, set(), set()
 
         pred_spans = sorted((m.start, m.end, m.type) for m in output.mentions)
-        add_counts(ner_lang[lang], score_spans(doc.spans, pred_spans))
-        gold_groups, pred_groups = by_type(doc.spans), by_type(pred_spans)
-        for label in gold_groups.keys() | pred_groups.keys():
+        overall, typed = score_document(doc.spans, pred_spans)
+        add_counts(ner_lang[lang], overall)
+        for label, counts in typed.items():
             if label not in ner_type:
                 ner_type[label] = empty_counts()
-            add_counts(ner_type[label], score_spans(gold_groups.get(label, ()), pred_groups.get(label, ())))
+            add_counts(ner_type[label], counts)
 
         gold_keys = relation_keys(doc.relations, doc.mention_spans, symmetric)
         pred_mentions = {m.id: (m.start, m.end, m.type) for m in output.mentions}

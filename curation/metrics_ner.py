@@ -52,14 +52,31 @@ def add_counts(total: dict[str, list[int]], part: dict[str, list[int]]) -> None:
 
 def score_spans(gold: Sequence[Span], pred: Sequence[Span]) -> dict[str, list[int]]:
     """Counts of the four strategies for one document; both lists sorted by (start, end, type)."""
+    return score_document(gold, pred)[0]
+
+
+def score_document(
+    gold: Sequence[Span], pred: Sequence[Span]
+) -> tuple[dict[str, list[int]], dict[str, dict[str, list[int]]]]:
+    """``(overall counts, {type: counts})`` for one document, in one pass.
+
+    The per-type figures are those of scoring each type alone (both sides filtered to it):
+    a prediction then only sees the gold mentions of its own type, and since types partition
+    the gold, one "used" flag per gold mention and strategy serves every type at once.
+    """
+    per_type: dict[str, dict[str, list[int]]] = {}
+    for label in {g[2] for g in gold} | {p[2] for p in pred}:
+        per_type[label] = empty_counts()
+    overall = empty_counts()
     n = len(gold)
     starts = [g[0] for g in gold]
     longest = max((g[1] - g[0] for g in gold), default=0)
-    used = {name: bytearray(n) for name in STRATEGIES}
-    u_strict, u_exact, u_partial, u_type = used["strict"], used["exact"], used["partial"], used["ent_type"]
-    counts = empty_counts()
-    c_strict, c_exact, c_partial, c_type = counts["strict"], counts["exact"], counts["partial"], counts["ent_type"]
+    used = [bytearray(n) for _ in range(4)]  # overall, per strategy
+    used_alone = [bytearray(n) for _ in range(4)]  # each type alone, per strategy
+    touched = bytearray(n)  # 0: no strategy has claimed this gold mention yet
+    rows = [overall[name] for name in STRATEGIES]
     for ps, pe, pt in pred:
+        typed = per_type[pt]
         # Gold mentions that may overlap: start in (ps - longest, pe).
         lo, hi = bisect_right(starts, ps - longest), bisect_left(starts, pe)
         near = []
@@ -68,51 +85,44 @@ def score_spans(gold: Sequence[Span], pred: Sequence[Span]) -> dict[str, list[in
             a, b = (ps if ps > ts else ts), (pe if pe < te else te)
             overlaps = b > a and (b - a) / (te - ts) * 100.0 >= MIN_OVERLAP_PERCENT
             near.append((i, ts == ps and te == pe, tt == pt, overlaps, abs(ps - ts) + abs(pe - te)))
-
-        _claim_first(near, u_strict, c_strict, need_type=True)
-        _claim_first(near, u_exact, c_exact, need_type=False)
-
-        partial = -1
-        for i, same_span, _, overlaps, _ in near:
-            if u_partial[i] or not overlaps:
-                continue
-            if same_span:
-                u_partial[i] = 1
-                c_partial[CORRECT] += 1
-                break
-            if partial < 0:
-                partial = i
-        else:
-            if partial >= 0:
-                u_partial[partial] = 1
-                c_partial[PARTIAL] += 1
-            else:
-                c_partial[SPURIOUS] += 1
-
-        best, best_distance, wrong = -1, -1, -1
-        for i, _, same_type, overlaps, distance in near:
-            if u_type[i] or not overlaps:
-                continue
-            if same_type:
-                if best < 0 or distance < best_distance:
-                    best, best_distance = i, distance
-            elif wrong < 0:
-                wrong = i
-        if best >= 0:
-            u_type[best] = 1
-            c_type[CORRECT] += 1
-        elif wrong >= 0:
-            u_type[wrong] = 1
-            c_type[INCORRECT] += 1
-        else:
-            c_type[SPURIOUS] += 1
-
-    for name in STRATEGIES:
-        counts[name][MISSED] = n - sum(used[name])
-    return counts
+        if not near:
+            for row in rows:
+                row[SPURIOUS] += 1
+            for name in STRATEGIES:
+                typed[name][SPURIOUS] += 1
+            continue
+        if len(near) == 1 and near[0][1] and near[0][2] and not touched[near[0][0]]:
+            # The common case: one gold mention nearby, equal and free: correct for everyone.
+            i = near[0][0]
+            touched[i] = 1
+            for flags in used + used_alone:
+                flags[i] = 1
+            for row in rows:
+                row[CORRECT] += 1
+            for name in STRATEGIES:
+                typed[name][CORRECT] += 1
+            continue
+        for x in near:
+            touched[x[0]] = 1  # may be claimed below
+        alone = [x for x in near if x[2]]
+        for candidates, flags, counts in ((near, used, rows), (alone, used_alone, [typed[k] for k in STRATEGIES])):
+            _claim_first(candidates, flags[0], counts[0], need_type=True)
+            _claim_first(candidates, flags[1], counts[1], need_type=False)
+            _claim_partial(candidates, flags[2], counts[2])
+            _claim_closest(candidates, flags[3], counts[3])
+    for k, name in enumerate(STRATEGIES):
+        overall[name][MISSED] = n - sum(used[k])
+        flags = used_alone[k]
+        for i in range(n):
+            if not flags[i]:
+                per_type[gold[i][2]][name][MISSED] += 1
+    return overall, per_type
 
 
-def _claim_first(near: list[tuple[int, bool, bool, bool, int]], used: bytearray, counts: list[int], *, need_type: bool) -> None:
+Near = list[tuple[int, bool, bool, bool, int]]  # (gold index, same span, same type, overlaps, distance)
+
+
+def _claim_first(near: Near, used: bytearray, counts: list[int], *, need_type: bool) -> None:
     """``strict`` (need_type) and ``exact``: the first equal unmatched gold, else the first overlap."""
     wrong = -1
     for i, same_span, same_type, overlaps, _ in near:
@@ -125,6 +135,46 @@ def _claim_first(near: list[tuple[int, bool, bool, bool, int]], used: bytearray,
         if overlaps and wrong < 0:
             wrong = i
     if wrong >= 0:
+        used[wrong] = 1
+        counts[INCORRECT] += 1
+    else:
+        counts[SPURIOUS] += 1
+
+
+def _claim_partial(near: Near, used: bytearray, counts: list[int]) -> None:
+    """``partial``: the first equal-span unmatched gold, else the first overlap (partial)."""
+    partial = -1
+    for i, same_span, _, overlaps, _ in near:
+        if used[i] or not overlaps:
+            continue
+        if same_span:
+            used[i] = 1
+            counts[CORRECT] += 1
+            return
+        if partial < 0:
+            partial = i
+    if partial >= 0:
+        used[partial] = 1
+        counts[PARTIAL] += 1
+    else:
+        counts[SPURIOUS] += 1
+
+
+def _claim_closest(near: Near, used: bytearray, counts: list[int]) -> None:
+    """``ent_type``: the overlapping same-type gold with the closest boundaries, else a wrong type."""
+    best, best_distance, wrong = -1, -1, -1
+    for i, _, same_type, overlaps, distance in near:
+        if used[i] or not overlaps:
+            continue
+        if same_type:
+            if best < 0 or distance < best_distance:
+                best, best_distance = i, distance
+        elif wrong < 0:
+            wrong = i
+    if best >= 0:
+        used[best] = 1
+        counts[CORRECT] += 1
+    elif wrong >= 0:
         used[wrong] = 1
         counts[INCORRECT] += 1
     else:

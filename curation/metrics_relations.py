@@ -22,7 +22,6 @@ fact earn one match and the other counts as spurious.
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Collection, Iterable, Mapping
 
 from curation.textnorm import normalize_alias
@@ -103,7 +102,7 @@ class AliasIndex:
                 self.entities.setdefault(key, set()).add(entity_id)
 
     def ids(self, normalized: str) -> set[str]:
-        return self.entities.get(normalized, set())
+        return self.entities.get(normalized) or set()
 
 
 def gold_triple_key(subject_id: str, predicate: str, object_id: str, symmetric: Collection[str]) -> tuple[str, str, str]:
@@ -124,26 +123,29 @@ def match_triples(
 ) -> dict[str, list[int]]:
     """One-to-one matching of predicted keys to gold keys; ``{predicate: [correct, missed, spurious]}``."""
     counts: dict[str, list[int]] = {}
-    if not pred:
-        for key in gold:
-            _row(counts, key[1])[MISSED] += 1
-        return counts
+    ids = index.entities.get
     order = sorted(pred)
-    candidates = []
+    candidates: list[list[tuple]] = []
     for subject, predicate, object_ in order:
-        edges = set()
-        for s in index.ids(subject):
-            for o in index.ids(object_):
-                key = gold_triple_key(s, predicate, o, symmetric)
-                if key in gold:
-                    edges.add(key)
-        candidates.append(sorted(edges))
+        edges: list[tuple] = []
+        subject_ids, object_ids = ids(subject), ids(object_)
+        if subject_ids and object_ids:
+            turn = predicate in symmetric
+            for s in subject_ids:
+                for o in object_ids:
+                    key = (o, predicate, s) if turn and o < s else (s, predicate, o)
+                    if key in gold:
+                        edges.append(key)
+            if len(edges) > 1:
+                edges = sorted(set(edges))
+        candidates.append(edges)
     matched = max_matching(candidates)
     for key in gold:
         _row(counts, key[1])[CORRECT if key in matched else MISSED] += 1
-    spurious = Counter(p[1] for p in order) - Counter(key[1] for key in matched)
-    for predicate, n in spurious.items():
-        _row(counts, predicate)[SPURIOUS] += n
+    taken = set(matched.values())
+    for k, key in enumerate(order):
+        if k not in taken:
+            _row(counts, key[1])[SPURIOUS] += 1
     return counts
 
 

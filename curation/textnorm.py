@@ -19,7 +19,6 @@ Nothing else changes: Latin accents, hyphens and punctuation are kept ("Kim Jong
 
 from __future__ import annotations
 
-import sys
 import unicodedata
 from functools import lru_cache
 
@@ -48,8 +47,10 @@ ARABIC_LETTER_VARIANTS = {
 
 @lru_cache(maxsize=None)
 def _table() -> dict[int, str | None]:
-    """The translation table of steps 2-3, built on first use (the Cf scan takes ~70 ms)."""
-    format_characters = [chr(c) for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) == "Cf"]
+    """The translation table of steps 2-3, built on first use (the Cf scan takes ~15 ms)."""
+    # Unicode has format characters only in planes 0, 1 and 14.
+    planes = [*range(0x20000), *range(0xE0000, 0xF0000)]
+    format_characters = [chr(c) for c in planes if unicodedata.category(chr(c)) == "Cf"]
     return str.maketrans(
         {
             **{ch: None for ch in ARABIC_DIACRITICS + [TATWEEL] + format_characters},

@@ -1,0 +1,163 @@
+"""Benchmark: the whole `curation evaluate` scoring against nervaluate's mention-only scoring.
+
+Synthetic gold (``--n`` documents, ~30 mentions and ~10 relations each, three languages) and a
+noisy system (dropped, shifted, mistyped and spurious mentions; relations kept, reversed,
+dropped or invented; triples derived from the relations) are built in memory. Then, in the same
+run, on the same mentions:
+
+- nervaluate 1.2.1: ``Evaluator(...).evaluate()`` (four strategies, overall and per type);
+- curation: parsing the prediction JSONL lines (every check), building the gold from release
+  rows, and scoring mentions, relations and triples, overall, by language and by type.
+
+Goal: curation's whole evaluation within 2x of nervaluate's mention-only time, with identical
+mention figures (checked here; the run fails otherwise)::
+
+    .venv/bin/python bench/evaluate.py            # 10,000 documents
+    .venv/bin/python bench/evaluate.py --n 200    # quick
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import time
+
+from nervaluate import Evaluator
+
+from curation.evaluate import gold_from_rows, score
+from curation.metrics_ner import STRATEGIES
+from curation.predictions import parse_predictions
+from curation.schema import load_schema
+
+LANGUAGES = ("en", "ar", "sw")
+NAMES = {"en": "Entity{}", "ar": "كيان{}", "sw": "Kitu{}"}
+
+
+def synthetic_gold(n: int, rng: random.Random, labels: list[str], relations: list[str]) -> list[dict]:
+    """Documents-config rows: ~30 mentions of a 3,000-entity pool, ~10 relations."""
+    entity_type = {e: rng.choice(labels) for e in range(3000)}
+    rows = []
+    for k in range(n):
+        language = LANGUAGES[k % 3]
+        parts, mentions, position = [], [], 0
+        for i in range(rng.randint(25, 35)):
+            filler = "said the report on " if rng.random() < 0.5 else "and "
+            entity = rng.randrange(3000)
+            surface = NAMES[language].format(entity) + ("" if rng.random() < 0.7 else " Jr")
+            position += len(filler)
+            mentions.append({"id": f"m{i}", "start": position, "end": position + len(surface), "text": surface,
+                             "type": entity_type[entity], "entity_id": f"e{entity}"})  # fmt: skip
+            parts += [filler, surface]
+            position += len(surface)
+        text = "".join(parts) + "."
+        rels = []
+        for j in range(rng.randint(8, 12)):
+            h, t = rng.sample(range(len(mentions)), 2)
+            rels.append({"id": f"r{j}", "type": rng.choice(relations), "head": mentions[h]["entity_id"],
+                         "tail": mentions[t]["entity_id"], "head_mention": f"m{h}", "tail_mention": f"m{t}"})  # fmt: skip
+        rows.append({"doc_id": f"doc{k:06d}", "language": language, "text": text, "mentions": mentions,
+                     "entities": [], "relations": rels})  # fmt: skip
+    return rows
+
+
+def noisy_system(rows: list[dict], rng: random.Random, labels: list[str], relations: list[str]) -> list[str]:
+    """Prediction JSONL lines: a system that gets most things right and some wrong."""
+    lines = []
+    for row in rows:
+        mentions, kept = [], {}
+        for m in row["mentions"]:
+            r = rng.random()
+            start, end, label = m["start"], m["end"], m["type"]
+            if r < 0.10:
+                continue  # missed
+            if r < 0.15:
+                start += 1  # boundary error
+            elif r < 0.20:
+                label = rng.choice(labels)  # type error (sometimes right by chance)
+            kept[m["id"]] = f"p{len(mentions)}"
+            mentions.append({"id": f"p{len(mentions)}", "start": start, "end": end, "type": label})
+        for _ in range(3):  # spurious spans, anywhere
+            start = rng.randrange(len(row["text"]) - 8)
+            mentions.append({"id": f"p{len(mentions)}", "start": start, "end": start + rng.randint(2, 8),
+                             "type": rng.choice(labels)})  # fmt: skip
+        rels = []
+        for rel in row["relations"]:
+            if rel["head_mention"] in kept and rel["tail_mention"] in kept and rng.random() < 0.8:
+                head, tail = kept[rel["head_mention"]], kept[rel["tail_mention"]]
+                if rng.random() < 0.1:
+                    head, tail = tail, head
+                rels.append({"head": head, "tail": tail, "type": rel["type"]})
+        for _ in range(2):
+            h, t = rng.sample(range(len(mentions)), 2)
+            rels.append({"head": f"p{h}", "tail": f"p{t}", "type": rng.choice(relations)})
+        lines.append(json.dumps({"doc_id": row["doc_id"], "mentions": mentions, "relations": rels}, ensure_ascii=False))
+    return lines
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=10_000, help="Number of documents (default 10,000).")
+    parser.add_argument("--seed", type=int, default=13)
+    args = parser.parse_args()
+    rng = random.Random(args.seed)
+    schema = load_schema()
+    labels = sorted(schema.entity_labels)
+    relations = sorted(schema.relations)
+    symmetric = {r.label for r in schema.relation_types if r.symmetric}
+
+    rows = synthetic_gold(args.n, rng, labels, relations)
+    lines = noisy_system(rows, rng, labels, relations)
+    n_mentions = sum(len(r["mentions"]) for r in rows)
+    n_relations = sum(len(r["relations"]) for r in rows)
+    print(f"{args.n} documents, {n_mentions} gold mentions, {n_relations} gold relations, "
+          f"{sum(len(json.loads(x)['mentions']) for x in lines)} predicted mentions")  # fmt: skip
+
+    # nervaluate's input: the same mentions in the same (start, end, type) order, inclusive ends.
+    texts = {r["doc_id"]: r["text"] for r in rows}
+    true = [[{"label": t, "start": s, "end": e - 1} for s, e, t in sorted((m["start"], m["end"], m["type"]) for m in r["mentions"])]
+            for r in rows]  # fmt: skip
+    pred = [[{"label": t, "start": s, "end": e - 1} for s, e, t in sorted((m["start"], m["end"], m["type"]) for m in json.loads(x)["mentions"])]
+            for x in lines]  # fmt: skip
+
+    t0 = time.perf_counter()
+    theirs = Evaluator(true, pred, tags=labels, loader="dict").evaluate()
+    t_nervaluate = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    outputs = parse_predictions(lines, texts=texts, entity_types=labels, relation_types=relations)
+    t_parse = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    gold = gold_from_rows(rows)
+    t_gold = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    report = score(gold, outputs, symmetric=symmetric)
+    t_score = time.perf_counter() - t0
+    t_whole = t_parse + t_gold + t_score
+
+    keys = ("correct", "incorrect", "partial", "missed", "spurious", "precision", "recall", "f1")
+    for name in STRATEGIES:
+        ours = [report["ner"][name][k] for k in keys]
+        other = [getattr(theirs["overall"][name], k) for k in keys]
+        assert ours == other, (name, ours, other)
+        for label, by in theirs["entities"].items():
+            assert [report["by_type"]["ner"][label][name][k] for k in keys] == [getattr(by[name], k) for k in keys]
+    print("mention figures identical to nervaluate's (4 strategies, overall and per type)")
+    for name in STRATEGIES:
+        b = report["ner"][name]
+        print(f"  ner {name:<9} P {b['precision']:.4f}  R {b['recall']:.4f}  F1 {b['f1']:.4f}")
+    for kind, modes in (("relations", ("strict", "boundaries")), ("triples", ("document", "corpus"))):
+        for mode in modes:
+            b = report[kind][mode]
+            print(f"  {kind} {mode:<10} P {b['precision']:.4f}  R {b['recall']:.4f}  F1 {b['f1']:.4f}")
+    print(f"nervaluate, mentions only:          {t_nervaluate:8.2f} s")
+    print(f"curation: parse predictions         {t_parse:8.2f} s")
+    print(f"curation: gold from release rows    {t_gold:8.2f} s")
+    print(f"curation: score (all metrics)       {t_score:8.2f} s")
+    print(f"curation: whole evaluation          {t_whole:8.2f} s")
+    ratio = t_whole / t_nervaluate
+    print(f"ratio whole / nervaluate: {ratio:.2f} (goal <= 2.00): {'met' if ratio <= 2 else 'NOT met'}")
+
+
+if __name__ == "__main__":
+    main()
