@@ -42,8 +42,9 @@ def plot_agreement(report: AgreementReport, path: Path | str) -> Path:
     """Write the heatmap PNG to ``path`` and return it."""
     rows, columns, values, counts = heatmap_matrix(report)
     path = Path(path)
-    width = max(6.0, 1.0 * len(columns) + 3.0)
-    height = max(3.0, 0.6 * len(rows) + 2.0)
+    longest = max((len(r) for r in rows), default=32)
+    width = max(7.5, 0.9 * len(columns) + 0.08 * longest + 2.5)
+    height = max(3.5, 0.6 * len(rows) + 2.3)
     fig, ax = plt.subplots(figsize=(width, height), dpi=100)
     try:
         grid = [[math.nan if v is None else v for v in row] for row in values] or [[math.nan]]
@@ -54,12 +55,16 @@ def plot_agreement(report: AgreementReport, path: Path | str) -> Path:
                 ax.text(j, i, label, ha="center", va="center", fontsize=9,
                         color="black" if value is None or value > 0.35 else "white")  # fmt: skip
         ax.set_xticks(range(len(columns)), labels=columns)
-        ax.set_yticks(range(len(rows)), labels=rows or ["(no annotator pair)"])
+        ax.set_yticks(range(max(1, len(rows))), labels=rows or ["(no document with two annotators)"])
         ax.set_xlabel("Entity type (all = micro average)")
         ax.set_ylabel("Annotator pair")
-        ax.set_title(f"Inter-annotator agreement: strict mention F1 ({report.documents} documents)")
+        ax.set_title(
+            f"Inter-annotator agreement: strict mention F1\n{report.documents} documents with two or more "
+            "annotators; in brackets: mentions compared",
+            fontsize=10,
+        )
         ax.tick_params(top=False, bottom=True)
-        fig.colorbar(image, ax=ax, label="strict F1 (in brackets: mentions compared)")
+        fig.colorbar(image, ax=ax, label="strict F1")
         fig.tight_layout()
         fig.savefig(path, format="png")
     finally:

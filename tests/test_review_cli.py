@@ -111,10 +111,10 @@ def test_agreement_plot_is_a_readable_png(snapshot: Path, tmp_path: Path):
     assert f"Wrote the heatmap to {png}." in result.stderr
     with Image.open(png) as image:
         assert image.format == "PNG"
-        assert image.size == (600, 300)  # 6 x 3 inches at 100 dpi: one pair, FAC, PER and "all"
+        assert image.size == (750, 350)  # 7.5 x 3.5 inches at 100 dpi (the smallest): one pair, 3 columns
         colours = image.convert("RGB").getcolors(maxcolors=1 << 20)
     assert colours is not None and len(colours) > 50  # text, cells and colour bar, not a blank canvas
-    assert sum(count for count, _ in colours if _ == (255, 255, 255)) < 0.8 * 600 * 300
+    assert sum(count for count, _ in colours if _ == (255, 255, 255)) < 0.8 * 750 * 350
 
 
 def test_adjudicate_writes_gold_with_decision_log(snapshot: Path, tmp_path: Path):
@@ -198,3 +198,13 @@ def _one(d: Document):
 
     a = Annotation("d", "1", "annotator-1", (mention("1/kim", TEXT, "Kim Jong Un", "PER", "kim_jong_un"),))
     return Snap({"d": d}, (a,))
+
+
+def test_plot_without_any_pair_is_still_a_picture(tmp_path: Path):
+    from curation.agreement import agreement
+    from curation.plots import plot_agreement
+    from tests.annotations import Snap
+
+    png = plot_agreement(agreement(Snap({}, ()), load_schema()), tmp_path / "empty.png")
+    with Image.open(png) as image:
+        assert image.size == (750, 350)
