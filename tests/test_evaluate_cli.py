@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 
+import jsonschema
 import pytest
 from click.testing import CliRunner
 
@@ -58,9 +59,17 @@ def release(tmp_path_factory):
     return folder
 
 
+PREDICTIONS_SCHEMA = json.loads((ROOT / "schemas" / "predictions.schema.json").read_text(encoding="utf-8"))
+
+
 def run_example(script, release, out):
+    """Run a reference system; every line it writes follows the published JSON Schema."""
     subprocess.run([sys.executable, str(ROOT / "examples" / script), "--gold", str(release), "--out", str(out)],
                    check=True, cwd=ROOT)  # fmt: skip
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert [json.loads(x)["doc_id"] for x in lines] == ["e1", "e2", "e3"]
+    for line in lines:
+        jsonschema.validate(json.loads(line), PREDICTIONS_SCHEMA)
     return out
 
 

@@ -109,6 +109,7 @@ def test_a_document_twice():
 
 
 def test_the_json_schema_rejects_what_a_schema_can_see():
+    jsonschema.Draft202012Validator.check_schema(SCHEMA)
     jsonschema.validate(json.loads(GOOD), SCHEMA)
     for bad in ('{"mentions": []}', line(mentions=[m(start="0")]), line(relations=[{"head": "m1"}]),
                 line(triples=[{"subject": "a", "predicate": "met_with"}])):  # fmt: skip
