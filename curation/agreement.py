@@ -58,6 +58,7 @@ Canonical entity ids (``IdCounts``)
 from __future__ import annotations
 
 import itertools
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, Protocol, Sequence
@@ -97,6 +98,15 @@ def _sort_key(annotation: Annotation) -> tuple:
     return (annotation.updated_at or annotation.created_at or "", len(aid), aid)
 
 
+def natural(value: Any) -> Any:
+    """Sort key putting ``annotator-2`` before ``annotator-10``, also inside tuples."""
+    if isinstance(value, tuple):
+        return tuple(natural(v) for v in value)
+    if isinstance(value, str):
+        return tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"(\d+)", value))
+    return value
+
+
 def annotator_of(annotation: Annotation) -> str:
     return annotation.annotator or f"annotation-{annotation.annotation_id}"
 
@@ -120,7 +130,7 @@ def voters_by_document(snapshot: Snapshot) -> tuple[dict[str, list[Annotation]],
             if _sort_key(annotation) < _sort_key(mine[who]):
                 continue
         mine[who] = annotation
-    return {doc: [v[k] for k in sorted(v)] for doc, v in latest.items()}, skipped, superseded
+    return {doc: [v[k] for k in sorted(v, key=natural)] for doc, v in latest.items()}, skipped, superseded
 
 
 def _rollup(cells: Mapping[tuple, Any], names: Sequence[str], by: Sequence[str], zero: Any) -> dict:
@@ -131,7 +141,7 @@ def _rollup(cells: Mapping[tuple, Any], names: Sequence[str], by: Sequence[str],
         group = tuple(key[i] for i in index)
         group = group[0] if len(group) == 1 else group
         out[group] = out.get(group, zero) + value
-    return dict(sorted(out.items()))
+    return dict(sorted(out.items(), key=lambda kv: natural(kv[0])))
 
 
 @dataclass(frozen=True)
@@ -258,20 +268,20 @@ def agreement(snapshot: Snapshot, schema: Schema | None = None) -> AgreementRepo
                 relation_cells[(pair, language, rtype)] += cell
             id_cells[(pair, language)] += id_counts(x, y)
             pair_labels[pair].extend(label_items([x, y]))  # type: ignore[arg-type]
-    kappa_by_pair = {p: cohen_kappa(pair_labels[p]) for p in sorted({key[0] for key in id_cells})}
+    kappa_by_pair = {p: cohen_kappa(pair_labels[p]) for p in sorted({key[0] for key in id_cells}, key=natural)}
     if len(annotators) > 2:
         overall = fleiss_kappa(fleiss_rows)
     else:
         overall = next(iter(kappa_by_pair.values()), Kappa("cohen", 0, None, None, None))
     return AgreementReport(
-        annotators=tuple(sorted(annotators)),
+        annotators=tuple(sorted(annotators, key=natural)),
         documents=sum(languages.values()),
         skipped_annotations=skipped,
         superseded_annotations=superseded,
         dangling_relations=dangling,
-        mention_cells=dict(sorted(mention_cells.items())),
-        relation_cells=dict(sorted(relation_cells.items())),
-        id_cells=dict(sorted(id_cells.items())),
+        mention_cells=dict(sorted(mention_cells.items(), key=lambda kv: natural(kv[0]))),
+        relation_cells=dict(sorted(relation_cells.items(), key=lambda kv: natural(kv[0]))),
+        id_cells=dict(sorted(id_cells.items(), key=lambda kv: natural(kv[0]))),
         kappa_by_pair=kappa_by_pair,
         kappa=overall,
         documents_by_language=dict(sorted(languages.items())),

@@ -276,3 +276,9 @@ def test_identical_annotators_agree_one(specs, rel_specs):
     assert report.kappa.value in (1.0, None)  # None: a single label throughout
     if report.kappa.items:
         assert report.kappa.observed == 1.0
+
+
+def test_annotators_are_in_natural_order():
+    report = agreement(snap([D1], [ann(D1, "annotator-10", "1", **FULL), ann(D1, "annotator-2", "2", **FULL)]), SCHEMA)
+    assert report.annotators == ("annotator-2", "annotator-10")
+    assert list(report.mentions("pair")) == [("annotator-2", "annotator-10")]
