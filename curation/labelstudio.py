@@ -399,7 +399,9 @@ def import_predictions(conn: Connection, project_id: int, predictions: Sequence[
 
 # --- export snapshots (pull) --------------------------------------------------------------
 
-from typing import Callable  # noqa: E402  (this section's own import)
+from typing import Callable  # noqa: E402  (this section's own imports)
+
+import urllib3  # noqa: E402
 
 #: Without Redis, Label Studio builds the whole snapshot inside the create call (about 30 s
 #: per 10,000 annotated tasks), so that one call may take long.
@@ -409,7 +411,10 @@ EXPORT_TIMEOUT = 3600.0
 EXPORT_TRIES = 5
 EXPORT_BACKOFF = 1.0
 _TRANSIENT_STATUS = (500, 502, 503, 504)
-_TRANSIENT_ERRORS = (requests.ConnectionError, requests.exceptions.ChunkedEncodingError)
+_TRANSIENT_ERRORS = (
+    requests.ConnectionError, requests.exceptions.ChunkedEncodingError, urllib3.exceptions.ProtocolError,
+    urllib3.exceptions.ReadTimeoutError,
+)  # fmt: skip
 
 #: What the snapshot holds: every annotation (submitted, skipped, ground truth), predictions
 #: in full (not ids), ``completed_by`` as the user id (never the expanded user with e-mail).
@@ -450,6 +455,8 @@ def _retrying(conn: Connection, what: str, retry: Retry, attempt: Any) -> Any:
             response = attempt()
         except LabelStudioTimeout:
             raise
+        except LabelStudioServerError as exc:
+            last = str(exc).split(":", 1)[0].split("(")[-1].rstrip(")")  # "HTTP 502"
         except LabelStudioError as exc:
             if not isinstance(exc.__cause__, _TRANSIENT_ERRORS):
                 raise
@@ -531,7 +538,8 @@ def download_snapshot(
                         f"Label Studio refused to {what} (HTTP {response.status_code}): {_detail(response)}"
                     )
                 return response
-            for data in response.iter_content(chunk_size):
+            # read1 hands over whatever has arrived, so a broken connection loses no received byte
+            while data := response.raw.read1(chunk_size):
                 on_chunk(received, data)
                 received += len(data)
             return response

@@ -1,0 +1,109 @@
+"""A real HTTP proxy in front of the test Label Studio that fails on purpose.
+
+Retry and repair paths need a server that misbehaves: answers 503 once, drops a download
+half-way, or receives a different request than the client sent. The proxy forwards
+everything else unchanged to the real server, and logs what it saw.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import re
+import threading
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Callable
+from urllib.parse import urlsplit
+
+
+@dataclass
+class Fault:
+    method: str
+    path: str  # regular expression matched against the path (query string included)
+    times: int = 1
+    status: int | None = None  # answer this status instead of forwarding
+    drop_after: int | None = None  # forward, but close the connection after this many body bytes
+    announce_length: bool = True  # with drop_after: send the full Content-Length first
+    rewrite: Callable[[Any], Any] | None = None  # change the JSON request body before forwarding
+
+
+@dataclass
+class FaultProxy:
+    target: str
+    faults: list[Fault] = field(default_factory=list)
+    log: list[tuple[str, str, str | None]] = field(default_factory=list)  # (method, path, Range header)
+
+    def __post_init__(self) -> None:
+        proxy = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: Any) -> None:
+                pass
+
+            def _handle(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
+                proxy.log.append((self.command, self.path, self.headers.get("Range")))
+                fault = proxy._take(self.command, self.path)
+                if fault and fault.status:
+                    payload = b'{"detail": "injected failure"}'
+                    self.send_response(fault.status)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(payload)))
+                    self.send_header("Connection", "close")
+                    self.end_headers()
+                    self.wfile.write(payload)
+                    return
+                if fault and fault.rewrite and body:
+                    body = json.dumps(fault.rewrite(json.loads(body))).encode()
+                status, headers, data = proxy._forward(self.command, self.path, self.headers, body)
+                self.send_response(status)
+                for name, value in headers:
+                    if name.lower() not in ("content-length", "transfer-encoding", "connection", "server", "date"):
+                        self.send_header(name, value)
+                if not (fault and fault.drop_after is not None and not fault.announce_length):
+                    self.send_header("Content-Length", str(len(data)))
+                self.send_header("Connection", "close")
+                self.end_headers()
+                if fault and fault.drop_after is not None:
+                    self.wfile.write(data[: fault.drop_after])
+                    self.wfile.flush()
+                    self.close_connection = True
+                    return
+                self.wfile.write(data)
+
+            do_GET = do_POST = do_PATCH = do_DELETE = do_PUT = _handle
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    def _take(self, method: str, path: str) -> Fault | None:
+        for fault in self.faults:
+            if fault.times > 0 and fault.method == method and re.search(fault.path, path):
+                fault.times -= 1
+                return fault
+        return None
+
+    def _forward(self, method: str, path: str, headers: Any, body: bytes) -> tuple[int, list, bytes]:
+        target = urlsplit(self.target)
+        conn = http.client.HTTPConnection(target.hostname, target.port, timeout=600)
+        sent = {k: v for k, v in headers.items() if k.lower() not in ("host", "content-length", "connection")}
+        sent["Content-Length"] = str(len(body))
+        conn.request(method, path, body=body or None, headers=sent)
+        response = conn.getresponse()
+        data = response.read()
+        conn.close()
+        return response.status, response.getheaders(), data
+
+    def __enter__(self) -> "FaultProxy":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self._server.shutdown()
+        self._server.server_close()
