@@ -2,7 +2,8 @@
 
 Synthetic gold (``--n`` documents, ~30 mentions and ~10 relations each, three languages) and a
 noisy system (dropped, shifted, mistyped and spurious mentions; relations kept, reversed,
-dropped or invented; triples derived from the relations) are built in memory. Then, in the same
+dropped or invented; string triples spelled with Arabic diacritics or in capitals, or derived
+from the relations) are built in memory. Then, in the same
 run, on the same mentions:
 
 - nervaluate 1.2.1: ``Evaluator(...).evaluate()`` (four strategies, overall and per type);
@@ -19,9 +20,11 @@ mention figures (checked here; the run fails otherwise)::
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import random
 import time
+from typing import Callable, TypeVar
 
 from nervaluate import Evaluator
 
@@ -31,6 +34,7 @@ from curation.predictions import parse_predictions
 from curation.schema import load_schema
 
 LANGUAGES = ("en", "ar", "sw")
+T = TypeVar("T")
 NAMES = {"en": "Entity{}", "ar": "كيان{}", "sw": "Kitu{}"}
 
 
@@ -91,7 +95,13 @@ def noisy_system(rows: list[dict], rng: random.Random, labels: list[str], relati
         for _ in range(2):
             h, t = rng.sample(range(len(mentions)), 2)
             rels.append({"head": f"p{h}", "tail": f"p{t}", "type": rng.choice(relations)})
-        lines.append(json.dumps({"doc_id": row["doc_id"], "mentions": mentions, "relations": rels}, ensure_ascii=False))
+        line = {"doc_id": row["doc_id"], "mentions": mentions, "relations": rels}
+        if row["language"] != "sw":  # explicit string triples, spelled differently from the text
+            surface = {m["id"]: row["text"][m["start"]:m["end"]] for m in mentions}
+            spell = (lambda x: x[0] + "\u064e" + x[1:]) if row["language"] == "ar" else str.upper
+            line["triples"] = [{"subject": spell(surface[r["head"]]), "predicate": r["type"], "object": spell(surface[r["tail"]])}
+                               for r in rels]  # fmt: skip
+        lines.append(json.dumps(line, ensure_ascii=False))
     return lines
 
 
@@ -120,20 +130,13 @@ def main() -> None:
     pred = [[{"label": t, "start": s, "end": e - 1} for s, e, t in sorted((m["start"], m["end"], m["type"]) for m in json.loads(x)["mentions"])]
             for x in lines]  # fmt: skip
 
-    t0 = time.perf_counter()
-    theirs = Evaluator(true, pred, tags=labels, loader="dict").evaluate()
-    t_nervaluate = time.perf_counter() - t0
-
-    t0 = time.perf_counter()
-    outputs = parse_predictions(lines, texts=texts, entity_types=labels, relation_types=relations)
-    t_parse = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    gold = gold_from_rows(rows)
-    t_gold = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    report = score(gold, outputs, symmetric=symmetric)
-    t_score = time.perf_counter() - t0
-    t_whole = t_parse + t_gold + t_score
+    gc.collect()
+    gc.freeze()  # the benchmark's own inputs are never garbage: keep them out of both timings
+    theirs, t_nervaluate = timed(lambda: Evaluator(true, pred, tags=labels, loader="dict").evaluate())
+    outputs, t_parse = timed(lambda: parse_predictions(lines, texts=texts, entity_types=labels, relation_types=relations))
+    gold, t_gold = timed(lambda: gold_from_rows(rows))
+    report, t_score = timed(lambda: score(gold, outputs, symmetric=symmetric))
+    t_whole = tuple(a + b + c for a, b, c in zip(t_parse, t_gold, t_score))
 
     keys = ("correct", "incorrect", "partial", "missed", "spurious", "precision", "recall", "f1")
     for name in STRATEGIES:
@@ -150,14 +153,22 @@ def main() -> None:
         for mode in modes:
             b = report[kind][mode]
             print(f"  {kind} {mode:<10} P {b['precision']:.4f}  R {b['recall']:.4f}  F1 {b['f1']:.4f}")
-    print(f"nervaluate, mentions only:          {t_nervaluate:8.2f} s")
-    print(f"curation: parse predictions         {t_parse:8.2f} s")
-    print(f"curation: gold from release rows    {t_gold:8.2f} s")
-    print(f"curation: score (all metrics)       {t_score:8.2f} s")
-    print(f"curation: whole evaluation          {t_whole:8.2f} s")
-    ratio = t_whole / t_nervaluate
-    print(f"ratio whole / nervaluate: {ratio:.2f} (goal <= 2.00): {'met' if ratio <= 2 else 'NOT met'}")
+    print("                                   CPU s    wall s")
+    for name, (cpu, wall) in (("nervaluate, mentions only", t_nervaluate), ("curation: parse predictions", t_parse),
+                              ("curation: gold from release rows", t_gold), ("curation: score (all metrics)", t_score),
+                              ("curation: whole evaluation", t_whole)):  # fmt: skip
+        print(f"{name:<33} {cpu:7.2f}  {wall:7.2f}")
+    ratio = t_whole[0] / t_nervaluate[0]
+    print(f"ratio whole / nervaluate (CPU time): {ratio:.2f} (goal <= 2.00): {'met' if ratio <= 2 else 'NOT met'}")
 
+
+def timed(work: Callable[[], T]) -> tuple[T, tuple[float, float]]:
+    """``work()``'s result and its (CPU, wall) seconds; CPU time is what the ratio uses, as the
+    machine may be shared (wall time then includes waiting for a core)."""
+    gc.collect()
+    cpu, wall = time.process_time(), time.perf_counter()
+    result = work()
+    return result, (time.process_time() - cpu, time.perf_counter() - wall)
 
 if __name__ == "__main__":
     main()

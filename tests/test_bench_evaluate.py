@@ -15,4 +15,4 @@ def test_bench_evaluate_runs_tiny():
     lines = result.stdout.splitlines()
     assert lines[0].startswith("30 documents, ")
     assert "mention figures identical to nervaluate's (4 strategies, overall and per type)" in lines
-    assert lines[-1].startswith("ratio whole / nervaluate: ")
+    assert lines[-1].startswith("ratio whole / nervaluate (CPU time): ")
