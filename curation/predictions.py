@@ -62,7 +62,7 @@ def load_predictions(
                 _decoded(handle, path), texts=texts, entity_types=entity_types, relation_types=relation_types,
                 source=str(path), scope=scope,
             )  # fmt: skip
-    except FileNotFoundError:
+    except (FileNotFoundError, IsADirectoryError):
         raise PredictionsError(f"{path}: no such file. Pass --predictions with a JSONL file, one document per line.")
 
 
