@@ -246,7 +246,8 @@ def _schema(f: CardFacts) -> str:
     return (
         f"## Schema\n\nSchema `{s.name}` version {s.version} (sha256 `{s.sha256}`, kept in `source/schema.json`).\n\n"
         f"### Entity types\n\n{ents}\n### Relation types\n\n{rels}\n"
-        f"### Canonical entity ids\n\n{s.entity_id_help} Ids match `{s.entity_id_pattern}`.\n"
+        f"### Canonical entity ids\n\n{s.entity_id_help} Ids match `{s.entity_id_pattern}`.\n\n"
+        "### Annotation rules\n\n" + "".join(f"- {rule}\n" for rule in (*s.span_rules, *s.relation_rules))
     )
 
 
@@ -345,23 +346,23 @@ def _format(f: CardFacts) -> str:
 
 def _limitations(f: CardFacts) -> str:
     lim = f.limits
+    n_docs = sum(sum(v.values()) for v in f.split_docs.values())
     items = [
-        f"{lim['overlapping']} mentions overlap a longer one and are missing from the `tokens` config "
-        "(BIO cannot nest); the `documents` config has them all." if lim["overlapping"] else "",
-        f"{lim['inside_token']} mentions start or end inside a token (often an Arabic clitic such as و or ب "
-        "attached to a name): the whole token is tagged." if lim["inside_token"] else "",
-        f"{lim['relations_without_entity']} relations join a mention without an entity id and are not in the "
-        "`triples` config." if lim["relations_without_entity"] else "",
+        "No double annotation yet: the gold has not been checked by a second annotator." if not f.agreement else "",
+        f"{_n(lim['overlapping'], 'mention overlaps', 'mentions overlap')} a longer one and "
+        f"{'is' if lim['overlapping'] == 1 else 'are'} missing from the `tokens` config (BIO cannot nest); the "
+        "`documents` config has every mention." if lim["overlapping"] else "",
+        f"{_n(lim['inside_token'], 'mention starts', 'mentions start')} or ends inside a token (often an Arabic "
+        "clitic such as و or ل attached to a name): the `tokens` config tags the whole token." if lim["inside_token"] else "",
+        f"{_n(lim['relations_without_entity'], 'relation joins', 'relations join')} a mention without an entity id "
+        "and is left out of the `triples` config." if lim["relations_without_entity"] else "",
         "Entity names and types in the `entities` config are chosen automatically from the mentions "
-        "(see Data format); they are descriptions, not gold labels.",
-        "Relations are annotated once per document between the clearest mentions, not between every pair: score "
-        "relations on entities or triples when mention pairs differ.",
-        f"{_n(sum(sum(v.values()) for v in f.split_docs.values()), 'document')} from "
-        f"{_n(len({s for s, _ in f.sources}), 'source')}: figures on it say little about other outlets, topics or "
-        "languages.",
+        "(see Data format); they describe the entity, they are not gold labels.",
+        "Relations link the mentions the relation rules (Schema) ask for, not every pair of mentions of two "
+        "entities: compare systems on the `triples` config when they pick other mentions.",
+        f"{_n(n_docs, 'document')} from {_n(len({s for s, _ in f.sources}), 'source')}: figures on it say little "
+        "about other outlets, topics or languages.",
     ]
-    if not f.agreement:
-        items.insert(0, "No double annotation yet: the gold has not been checked by a second annotator.")
     return "## Known limitations\n\n" + "".join(f"- {i}\n" for i in items if i)
 
 

@@ -2,7 +2,7 @@
 
 The token comes from the ``HF_TOKEN`` environment variable only: never from the command line,
 never from a cached login, and it is never printed. ``HF_ENDPOINT`` (when set) names the Hub
-to talk to, e.g. a private Hub or a test server.
+to talk to, e.g. a private Hub or a test server. The client's telemetry is switched off.
 
 One push is one commit whose tree is exactly the release folder (files of an earlier version
 that this one no longer has are deleted in the same commit), followed by the tag
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,8 +32,12 @@ class HubPush:
 
 def push_to_hub(folder: Path, repo_id: str, *, private: bool = False) -> HubPush:
     """Upload ``folder`` (a release) to dataset repo ``repo_id`` and tag it ``v<version>``."""
-    from huggingface_hub import HfApi
+    from huggingface_hub import HfApi, constants
     from huggingface_hub.errors import HfHubHTTPError
+
+    # No telemetry: the client would otherwise describe this machine in its user agent and
+    # fetch a registry from huggingface.co even when HF_ENDPOINT names another Hub.
+    constants.HF_HUB_DISABLE_TELEMETRY = True
 
     token = os.environ.get("HF_TOKEN", "").strip()
     if not token:
@@ -74,4 +79,20 @@ def push_to_hub(folder: Path, repo_id: str, *, private: bool = False) -> HubPush
             409: f"{tag} already exists in {repo_id}: a released version is never pushed twice",
         }.get(status, "check the repository id and your connection, then push again")
         raise ReleaseError(f"Could not {step} on the Hub for {repo_id} (HTTP {status}): {hint}.") from None
+    except _transport_errors() as exc:
+        raise ReleaseError(
+            f"Could not reach the Hub at {api.endpoint} to {step} ({exc}). Check HF_ENDPOINT and the network, "
+            "then push again."
+        ) from None
     return HubPush(repo_id=repo_id, commit=commit.oid, commit_url=commit.commit_url, tag=tag)
+
+
+def _transport_errors() -> tuple[type[BaseException], ...]:
+    """Connection-level errors of the HTTP client huggingface_hub uses (httpx2, httpx or requests)."""
+    found: list[type[BaseException]] = [OSError]
+    for name, attr in (("httpx2", "TransportError"), ("httpx", "TransportError"), ("requests", "ConnectionError")):
+        module = sys.modules.get(name)
+        error = getattr(module, attr, None) if module else None
+        if isinstance(error, type) and issubclass(error, BaseException):
+            found.append(error)
+    return tuple(found)
