@@ -172,9 +172,14 @@ def _check(schema: Schema, path: Path) -> None:
 
 #: Each paragraph takes its direction from its first strong character, so Arabic paragraphs
 #: read right-to-left and English ones left-to-right, in one project for every language.
+#: Label Studio 1.23 renders each text line as an inline ``span.lsf-richtext__line`` between
+#: ``<br>``s; inline, a one-line Arabic paragraph is laid out right-to-left but still aligned
+#: left. As an inline block of full width each line is its own paragraph box, so
+#: ``text-align: start`` follows its direction (checked in Chromium by tests/test_rtl.py).
 _TEXT_STYLE = (
     ".curation-text { unicode-bidi: plaintext; text-align: start; }\n"
-    "    .curation-text * { unicode-bidi: plaintext; text-align: start; }"
+    "    .curation-text .lsf-richtext__line { display: inline-block; width: 100%; "
+    "unicode-bidi: plaintext; text-align: start; }"
 )
 
 
