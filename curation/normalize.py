@@ -234,17 +234,20 @@ def check_sha256(path: Path) -> None:
 
 def iter_tasks(handle: BinaryIO, name: str = "snapshot") -> Iterator[dict[str, Any]]:
     """Stream the tasks of an export (a JSON list of objects) from a binary file."""
+    count = 0
     try:
-        for index, task in enumerate(ijson.items(handle, "item", use_float=True)):
+        for task in ijson.items(handle, "item", use_float=True):
             if not isinstance(task, dict):
                 raise SnapshotError(
-                    f"{name}: item {index} is a {type(task).__name__}, not a task object. "
-                    "Use a Label Studio JSON export (`curation pull --out FILE`)."
+                    f"{name}: item {count} is not a task object ({type(task).__name__}). "
+                    f"Use a Label Studio JSON export (`curation pull --out {name}`)."
                 )
+            count += 1
             yield task
-    except ijson.common.IncompleteJSONError as exc:
+    except ijson.common.JSONError:
         raise SnapshotError(
-            f"{name} is not complete JSON ({str(exc).strip()}). Pull it again with `curation pull --out FILE`."
+            f"{name} is not valid JSON after its first {count} tasks (truncated or corrupt). "
+            f"Pull it again with `curation pull --out {name}`."
         ) from None
 
 

@@ -136,8 +136,10 @@ class _Receiver:
     def _feed(self, data: bytes) -> None:
         try:
             self._parser.send(data)
-        except ijson.common.JSONError as exc:
-            raise SnapshotError(f"Label Studio sent an export that is not valid JSON ({exc}). Run the pull again.")
+        except ijson.common.JSONError:
+            raise SnapshotError(
+                f"Label Studio sent an export that is not valid JSON after {self.tally.tasks} tasks. Run the pull again."
+            ) from None
         for task in self._parsed:
             self.tally.add(task)
         del self._parsed[:]
@@ -145,8 +147,10 @@ class _Receiver:
     def finish(self) -> None:
         try:
             self._parser.close()
-        except ijson.common.JSONError as exc:
-            raise SnapshotError(f"Label Studio sent an incomplete export ({exc}). Run the pull again.")
+        except ijson.common.JSONError:
+            raise SnapshotError(
+                f"Label Studio sent an incomplete export (it ends after {self.tally.tasks} tasks). Run the pull again."
+            ) from None
         for task in self._parsed:
             self.tally.add(task)
         del self._parsed[:]
