@@ -155,46 +155,59 @@ def _list(data: Mapping[str, Any], key: str, where: str) -> list[Any]:
 def _mentions(items: list[Any], where: str, text: str, types: _Types) -> tuple[Mention, ...]:
     mentions: list[Mention] = []
     seen: set[str] = set()
+    n = len(text)
     for index, item in enumerate(items, start=1):
-        what = f"mention {index}"
-        if not isinstance(item, dict) or any(k not in item for k in ("id", "start", "end", "type")):
-            raise PredictionsError(f"{where}: {what} must be an object with id, start, end and type.")
-        mention_id, start, end, label = item["id"], item["start"], item["end"], item["type"]
-        if not isinstance(mention_id, str):
-            raise PredictionsError(f"{where}: {what} id must be a string, got {_kind(mention_id)}.")
-        what = f"mention {mention_id!r}"
-        if mention_id in seen:
-            raise PredictionsError(f"{where}: {what} appears twice. Mention ids must be unique within a line.")
-        seen.add(mention_id)
-        for name, value in (("start", start), ("end", end)):
-            if not isinstance(value, int) or isinstance(value, bool):
-                raise PredictionsError(f"{where}: {what} {name} must be an integer offset, got {_kind(value)}.")
-        if not 0 <= start < end <= len(text):
-            problem = "is empty or reversed" if 0 <= end <= start <= len(text) else "lies outside the text"
-            raise PredictionsError(
-                f"{where}: {what} [{start}, {end}) {problem} (the text has {len(text)} code points). "
-                "Offsets are half-open [start, end) in Python code points."
-            )
-        if label not in types.entities:
-            raise PredictionsError(f"{where}: {what} has unknown type {label!r}. Use one of: {types.entity_hint}.")
-        span_text = text[start:end]
-        claimed = item.get("text")
-        if claimed is not None and claimed != span_text:
-            raise PredictionsError(
-                f"{where}: {what} text {claimed!r} differs from the gold text at [{start}, {end}) {span_text!r}. "
-                "Offsets are half-open [start, end) in Python code points (not UTF-16 units, not inclusive ends)."
-            )
-        mentions.append(Mention(mention_id, start, end, span_text, label))
+        try:
+            mention_id, start, end, label = item["id"], item["start"], item["end"], item["type"]
+        except (KeyError, TypeError, IndexError):
+            raise PredictionsError(f"{where}: mention {index} must be an object with id, start, end and type.")
+        # One test for the usual, valid mention; _refuse_mention says what is wrong otherwise.
+        if (
+            type(mention_id) is str and type(start) is int and type(end) is int and 0 <= start < end <= n
+            and type(label) is str and label in types.entities and mention_id not in seen
+        ):  # fmt: skip
+            span_text = text[start:end]
+            claimed = item.get("text")
+            if claimed is None or claimed == span_text:
+                seen.add(mention_id)
+                mentions.append(Mention(mention_id, start, end, span_text, label))
+                continue
+        _refuse_mention(item, index, where, text, types, seen)
     return tuple(mentions)
+
+
+def _refuse_mention(item: dict[str, Any], index: int, where: str, text: str, types: _Types, seen: set[str]) -> None:
+    """Raise the error that says what is wrong with a mention that failed the quick test."""
+    mention_id, start, end, label = item["id"], item["start"], item["end"], item["type"]
+    if not isinstance(mention_id, str):
+        raise PredictionsError(f"{where}: mention {index} id must be a string, got {_kind(mention_id)}.")
+    what = f"mention {mention_id!r}"
+    if mention_id in seen:
+        raise PredictionsError(f"{where}: {what} appears twice. Mention ids must be unique within a line.")
+    for name, value in (("start", start), ("end", end)):
+        if type(value) is not int:
+            raise PredictionsError(f"{where}: {what} {name} must be an integer offset, got {_kind(value)}.")
+    if not 0 <= start < end <= len(text):
+        problem = "is empty or reversed" if 0 <= end <= start <= len(text) else "lies outside the text"
+        raise PredictionsError(
+            f"{where}: {what} [{start}, {end}) {problem} (the text has {len(text)} code points). "
+            "Offsets are half-open [start, end) in Python code points."
+        )
+    if not isinstance(label, str) or label not in types.entities:
+        raise PredictionsError(f"{where}: {what} has unknown type {label!r}. Use one of: {types.entity_hint}.")
+    raise PredictionsError(
+        f"{where}: {what} text {item['text']!r} differs from the gold text at [{start}, {end}) {text[start:end]!r}. "
+        "Offsets are half-open [start, end) in Python code points (not UTF-16 units, not inclusive ends)."
+    )
 
 
 def _relations(items: list[Any], where: str, by_id: Mapping[str, Mention], types: _Types) -> tuple[Relation, ...]:
     relations: list[Relation] = []
     for index, item in enumerate(items, start=1):
         what = f"relation {index}"
-        if not isinstance(item, dict) or any(k not in item for k in ("head", "tail", "type")):
+        if not isinstance(item, dict) or "head" not in item or "tail" not in item or "type" not in item:
             raise PredictionsError(f"{where}: {what} must be an object with head, tail and type.")
-        if item["type"] not in types.relations:
+        if not isinstance(item["type"], str) or item["type"] not in types.relations:
             raise PredictionsError(
                 f"{where}: {what} has unknown type {item['type']!r}. Use one of: {types.relation_hint}."
             )
@@ -213,8 +226,9 @@ def _relations(items: list[Any], where: str, by_id: Mapping[str, Mention], types
 def _triples(items: list[Any], where: str, types: _Types) -> tuple[Triple, ...]:
     triples: list[Triple] = []
     for index, item in enumerate(items, start=1):
-        fields = ("subject", "predicate", "object")
-        if not isinstance(item, dict) or not all(isinstance(item.get(k), str) for k in fields):
+        if not isinstance(item, dict) or not (
+            type(item.get("subject")) is str and type(item.get("predicate")) is str and type(item.get("object")) is str
+        ):
             raise PredictionsError(f"{where}: triple {index} must be an object with string subject, predicate and object.")
         if item["predicate"] not in types.relations:
             raise PredictionsError(

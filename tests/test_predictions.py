@@ -6,6 +6,8 @@ import json
 
 import jsonschema
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from curation.errors import PredictionsError
 from curation.predictions import SystemOutput, Triple, load_predictions, output_line, parse_predictions
@@ -74,7 +76,9 @@ CASES = [
      "Predict only documents of the scored split (or pass --split)."),
     (line(mentions={}), "'mentions' must be a list, got an object."),
     (line(mentions=[{"id": "m1", "start": 0, "end": 3}]), "mention 1 must be an object with id, start, end and type."),
+    (line(mentions=["m1"]), "mention 1 must be an object with id, start, end and type."),
     (line(mentions=[m(id=1)]), "mention 1 id must be a string, got the number 1."),
+    (line(mentions=[m(type=["PER"])]), "mention 'm1' has unknown type ['PER']. Use one of: GPE, PER."),
     (line(mentions=[m(), m()]), "mention 'm1' appears twice. Mention ids must be unique within a line."),
     (line(mentions=[m(start="0")]), "mention 'm1' start must be an integer offset, got the string '0'."),
     (line(mentions=[m(end=True)]), "mention 'm1' end must be an integer offset, got the boolean true."),
@@ -87,6 +91,8 @@ CASES = [
     (line(relations=[{"head": "m1", "type": "met_with"}]), "relation 1 must be an object with head, tail and type."),
     (line(mentions=[m()], relations=[{"head": "m1", "tail": "m1", "type": "likes"}]),
      "relation 1 has unknown type 'likes'. Use one of: met_with, visited."),
+    (line(mentions=[m()], relations=[{"head": "m1", "tail": "m1", "type": {"x": 1}}]),
+     "relation 1 has unknown type {'x': 1}. Use one of: met_with, visited."),
     (line(mentions=[m()], relations=[{"head": "m1", "tail": "m2", "type": "met_with"}]),
      "relation 1 tail 'm2' is not a mention id on this line. Relations link the ids of mentions in the same line's 'mentions'."),
     (line(triples=[{"subject": "Kim", "predicate": "met_with"}]), "triple 1 must be an object with string subject, predicate and object."),
@@ -135,3 +141,24 @@ def test_file_errors(tmp_path):
     with pytest.raises(PredictionsError) as err:
         load_predictions(bad, **args)
     assert str(err.value).startswith(f"{bad} line 2: invalid JSON")
+
+
+scalar = (st.none() | st.booleans() | st.integers(-3, 30) | st.floats(allow_nan=False) | st.text(max_size=3)
+          | st.sampled_from(["PER", "GPE", "m1", "m2", "met_with", "Kim"]))  # fmt: skip
+obj = st.dictionaries(st.sampled_from(["id", "start", "end", "type", "text", "head", "tail", "subject", "predicate",
+                                       "object"]), scalar)  # fmt: skip
+items = st.lists(obj | scalar | st.lists(scalar, max_size=2), max_size=4) | scalar
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.fixed_dictionaries({"doc_id": st.sampled_from(["d1", "d2"])},
+                             optional={"mentions": items, "relations": items, "triples": items}))  # fmt: skip
+def test_any_line_parses_or_is_refused_with_its_line_number(data):
+    try:
+        output = parse(json.dumps(data))[data["doc_id"]]
+    except PredictionsError as exc:
+        assert str(exc).startswith("p.jsonl line 1: ")
+    else:
+        for mention in output.mentions:
+            assert TEXTS[output.doc_id][mention.start:mention.end] == mention.text and mention.type in TYPES
+        assert all(r.type in RELATIONS for r in output.relations)
