@@ -1,0 +1,78 @@
+"""The tokens config's tokenizer and BIO tags, for English, Arabic and Swahili."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from curation.records import Mention
+from curation.tokens import TagStats, bio_tag_names, bio_tag_names_index, bio_tags, tokenize
+
+
+def words(text):
+    return [t for t, _, _ in tokenize(text)]
+
+
+def test_english_punctuation_apostrophes_and_numbers():
+    assert tokenize("Kim's visit, 2023.") == [("Kim's", 0, 5), ("visit", 6, 11), (",", 11, 12), ("2023", 13, 17),
+                                               (".", 17, 18)]  # fmt: skip
+    assert words("Hwasong-18 (ICBM) “tested”") == ["Hwasong", "-", "18", "(", "ICBM", ")", "“", "tested", "”"]
+    assert words("Kim’s 'spy satellite'") == ["Kim’s", "'", "spy", "satellite", "'"]
+
+
+def test_swahili_keeps_apostrophes_inside_words():
+    assert words("ng'ombe wa Korea Kaskazini, alisema.") == ["ng'ombe", "wa", "Korea", "Kaskazini", ",", "alisema", "."]
+
+
+def test_arabic_diacritics_and_tatweel_stay_in_the_word():
+    text = "قالَ كِيم جونغ أون ـ لروسيا: ١٣ سبتمبر، ٢٠٢٣."
+    assert words(text) == ["قالَ", "كِيم", "جونغ", "أون", "ـ", "لروسيا", ":", "١٣", "سبتمبر", "،", "٢٠٢٣", "."]
+    assert words("الـــروسية") == ["الـــروسية"]
+
+
+def test_symbols_and_emoji_are_tokens_of_their_own():
+    assert tokenize("Kim🙂Putin $5") == [("Kim", 0, 3), ("🙂", 3, 4), ("Putin", 4, 9), ("$", 10, 11), ("5", 11, 12)]
+
+
+def test_bio_tags_with_a_partial_token_and_an_overlap():
+    text = "Rais wa Urusi Vladimir Putin alikutana na Kim."
+    tokens = tokenize(text)
+    mentions = [
+        Mention("m1", 8, 13, "Urusi", "GPE", "russia"),
+        Mention("m2", 14, 28, "Vladimir Putin", "PER", "vladimir_putin"),
+        Mention("m3", 23, 28, "Putin", "PER", "vladimir_putin"),  # nested in m2: lost in BIO
+        Mention("m4", 43, 45, "im", "PER", "kim_jong_un"),  # inside the token "Kim": the token is tagged
+    ]
+    tags, stats = bio_tags(tokens, mentions)
+    assert list(zip(words(text), tags)) == [
+        ("Rais", "O"), ("wa", "O"), ("Urusi", "B-GPE"), ("Vladimir", "B-PER"), ("Putin", "I-PER"),
+        ("alikutana", "O"), ("na", "O"), ("Kim", "B-PER"), (".", "O"),
+    ]  # fmt: skip
+    assert stats == TagStats(overlapping=1, inside_token=1)
+
+
+def test_tag_names_are_o_then_b_i_per_type_in_schema_order():
+    assert bio_tag_names(["PER", "GPE"]) == ["O", "B-PER", "I-PER", "B-GPE", "I-GPE"]
+    assert bio_tag_names_index(["PER"]) == {"O": 0, "B-PER": 1, "I-PER": 2}
+
+
+@given(st.text(alphabet=st.sampled_from(list("ab 'ـِكيم,.\n🙂1٢-’")), max_size=40))
+def test_tokens_cover_every_non_space_character_exactly_once(text):
+    tokens = tokenize(text)
+    covered = []
+    for token, start, end in tokens:
+        assert text[start:end] == token and token and not any(ch.isspace() for ch in token)
+        covered.extend(range(start, end))
+    assert covered == sorted(set(covered))
+    assert covered == [i for i, ch in enumerate(text) if not ch.isspace()]
+
+
+@given(st.lists(st.tuples(st.integers(0, 30), st.integers(1, 8)), max_size=6))
+def test_bio_tags_are_well_formed(spans):
+    text = "Kim Jong Un na Vladimir Putin nchini Urusi leo."
+    mentions = [Mention(f"m{i}", s, min(s + n, len(text)), "x", "PER") for i, (s, n) in enumerate(spans)]
+    tags, stats = bio_tags(tokenize(text), mentions)
+    for previous, tag in zip(["O", *tags], tags):
+        assert tag in ("O", "B-PER", "I-PER")
+        assert tag != "I-PER" or previous in ("B-PER", "I-PER")
+    assert stats.overlapping <= len(mentions)
