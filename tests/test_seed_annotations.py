@@ -22,7 +22,8 @@ SEED_FILE = ROOT / "corpus" / "seed_annotations.jsonl"
 
 
 def _load_builder():
-    spec = importlib.util.spec_from_file_location("build_annotations", ROOT / "corpus" / "seed" / "build_annotations.py")
+    path = ROOT / "corpus" / "seed" / "build_annotations.py"
+    spec = importlib.util.spec_from_file_location("build_annotations", path)
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # dataclasses look their module up there
     spec.loader.exec_module(module)
@@ -150,7 +151,8 @@ def test_one_entity_id_across_languages(seed, documents):
     for a in seed:
         for m in a.mentions:
             languages.setdefault(m.entity_id, set()).add(documents[a.doc_id].language)
-    for entity_id in ("kim_jong_un", "vladimir_putin", "north_korea", "russia", "vostochny_cosmodrome", "spy_satellite"):
+    everywhere = ("kim_jong_un", "vladimir_putin", "north_korea", "russia", "vostochny_cosmodrome", "spy_satellite")
+    for entity_id in everywhere:
         assert languages[entity_id] == {"sw", "ar", "en"}, entity_id
 
 
@@ -178,8 +180,8 @@ def test_builder_refuses_cut_words_unless_glued_or_an_arabic_proclitic():
         "fix the span, or list it in GLUED if the source text glues the words"
     ]
     assert _check(text, [("Urusi", 1, "GPE", "russia")], glued={("Urusi", 1)}) == []
-    assert _check("صورا لكيم وبوتين", [("كيم", 1, "PER", "kim_jong_un"), ("بوتين", 1, "PER", "vladimir_putin")],
-                  language="ar") == []
+    arabic = [("كيم", 1, "PER", "kim_jong_un"), ("بوتين", 1, "PER", "vladimir_putin")]
+    assert _check("صورا لكيم وبوتين", arabic, language="ar") == []
     assert _check("Kimchi", [("Kim", 1, "PER", "kim_jong_un")]) == [
         "m1: 'Kim' ends inside a word (context 'Kimchi'); fix the span, or list it in GLUED if the source text "
         "glues the words"

@@ -12,7 +12,7 @@ explicit ``[start, end)`` in code points; a fifth element is a local key that re
 
 This script turns them into code-point offsets on the exact text (UTF-8 bytes decoded, never
 altered) and refuses, listing every problem, anything that breaks the schema or the seed's
-annotation conventions (see ``corpus/seed/CONVENTIONS.md``): a span whose text differs from
+annotation conventions (see ``corpus/seed/NOTES.md``): a span whose text differs from
 the text, with edge whitespace or punctuation, starting or ending inside a word, overlapping
 another span; an unknown type; a malformed entity id or one id with two types; a relation
 whose types the schema does not allow, or that is drawn twice. The output is deterministic:
@@ -94,7 +94,8 @@ def occurrences(text: str, surface: str) -> list[int]:
 def resolve(entry: tuple, text: str, where: str, problems: list[str]) -> Spec | None:
     """``(surface, n | [start, end], type, entity_id[, key])`` -> offsets, or a problem."""
     if not (4 <= len(entry) <= 5):
-        problems.append(f"{where}: expected (surface, occurrence or [start, end], type, entity id[, key]), got {entry!r}")
+        problems.append(f"{where}: expected (surface, occurrence or [start, end], type, entity id[, key]), "
+                        f"got {entry!r}")
         return None
     surface, position, typ, entity_id, *rest = entry
     if isinstance(position, int):
