@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 import requests
+from urllib3.exceptions import ConnectTimeoutError, NameResolutionError, NewConnectionError
 
 from curation.errors import LabelStudioError
 from curation.server import Connection
@@ -49,6 +50,24 @@ class LabelStudioTimeout(UncertainOutcome):
 
 class LabelStudioServerError(UncertainOutcome):
     """The server failed (HTTP 5xx), possibly after part of the work was committed."""
+
+
+class LabelStudioDisconnected(UncertainOutcome):
+    """The connection broke after the request was sent; the server may have carried it out."""
+
+
+def _never_connected(exc: BaseException) -> bool:
+    """Whether a requests error happened before any byte reached the server (refused, unresolvable)."""
+    seen: list[BaseException] = [exc]
+    while seen:
+        current = seen.pop()
+        if isinstance(current, (NewConnectionError, ConnectTimeoutError, NameResolutionError)):
+            return True
+        seen.extend(a for a in getattr(current, "args", ()) if isinstance(a, BaseException))
+        reason = getattr(current, "reason", None)
+        if isinstance(reason, BaseException):
+            seen.append(reason)
+    return False
 
 
 # --- requests and errors ------------------------------------------------------------------
@@ -97,14 +116,18 @@ def request(
             method, f"{conn.url}{path}", params=params, json=json_body, data=body, headers=headers,
             timeout=(CONNECT_TIMEOUT, timeout),
         )  # fmt: skip
-    except requests.Timeout as exc:
-        raise LabelStudioTimeout(
-            f"Label Studio at {conn.url} did not answer within {timeout:.0f} s while trying to {what}."
-        ) from exc
-    except requests.ConnectionError as exc:
-        raise LabelStudioError(
-            f"Cannot reach Label Studio at {conn.url}. Start it with `curation server start`, "
-            "or set LABEL_STUDIO_URL to a running server."
+    except (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError) as exc:
+        if isinstance(exc, requests.ConnectTimeout) or _never_connected(exc):
+            raise LabelStudioError(
+                f"Cannot reach Label Studio at {conn.url}. Start it with `curation server start`, "
+                "or set LABEL_STUDIO_URL to a running server."
+            ) from exc
+        if isinstance(exc, requests.Timeout):
+            raise LabelStudioTimeout(
+                f"Label Studio at {conn.url} did not answer within {timeout:g} s while trying to {what}."
+            ) from exc
+        raise LabelStudioDisconnected(
+            f"Label Studio at {conn.url} closed the connection while trying to {what}."
         ) from exc
     if response.status_code in ok:
         return response

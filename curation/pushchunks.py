@@ -5,10 +5,11 @@ joined into one request body when sent. Chunks stay far below Label Studio's 250
 cap (larger bodies fail with a misleading HTTP 500) and take about a second each, far below
 any read timeout. While one chunk is in flight, the next is serialized in the main thread.
 
-A request that timed out (or failed with HTTP 5xx) may still have been imported. Before a
-chunk is sent again, :class:`ChunkImporter` waits until the project's task count stops moving,
-lists the tasks created after the last known one, and sends again only the documents that
-are not there (matched by ``doc_id`` and ``text_sha256``).
+A request that timed out, lost its connection or failed with HTTP 5xx may still have been
+imported. Before a chunk is sent again, :class:`ChunkImporter` waits until the project's task
+count stops moving (not needed after a 5xx answer: the server is done), lists the tasks created
+after the last known one, and sends again only the documents that are not there (matched by
+``doc_id`` and ``text_sha256``).
 """
 
 from __future__ import annotations
@@ -105,7 +106,7 @@ class ChunkImporter:
                 ids = ls.import_tasks(self.conn, self.project_id, chunk.body(todo), timeout=self.timeout)
             except ls.UncertainOutcome as exc:
                 error = exc
-                done.update(self.recover(chunk, todo, wait=isinstance(exc, ls.LabelStudioTimeout)))
+                done.update(self.recover(chunk, todo, wait=not isinstance(exc, ls.LabelStudioServerError)))
                 todo = [i for i in todo if i not in done]
                 if not todo:
                     break
