@@ -217,13 +217,15 @@ def push_command(corpus: Path, project_title: str, predictions: Path | None, ove
     each article as a task with its metadata and the sha256 of its text. An article whose text
     changed after it was pushed is refused (never duplicated, never replaced).
     """
+    from curation.corpus import load_corpus
     from curation.push import push
     from curation.server import resolve_connection
 
+    documents = load_corpus(corpus)  # bad input is reported before any server is needed
     bars = _ProgressBars(show_progress(quiet))
     try:
         report = push(
-            resolve_connection(data_dir=data_dir), corpus=corpus, project_title=project_title,
+            resolve_connection(data_dir=data_dir), corpus=documents, project_title=project_title,
             predictions=predictions, overlap=overlap, update_config=update_config, dry_run=dry_run, progress=bars,
         )  # fmt: skip
     finally:

@@ -52,6 +52,12 @@ def load_corpus(path: Path | str) -> list[Document]:
 
 
 def _read_folder(folder: Path) -> Iterator[tuple[Document, str]]:
+    for meta_path in sorted(folder.glob("*.json")):
+        if not meta_path.with_suffix(".txt").exists():
+            raise CorpusError(
+                f"{meta_path}: metadata without its text file {meta_path.with_suffix('.txt').name}. "
+                "Add the text, or remove the metadata file."
+            )
     for text_path in sorted(folder.glob("*.txt")):
         meta_path = text_path.with_suffix(".json")
         if not meta_path.exists():
@@ -64,7 +70,7 @@ def _read_folder(folder: Path) -> Iterator[tuple[Document, str]]:
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             raise CorpusError(f"{meta_path}: invalid JSON ({exc}). Fix the metadata file.")
         if not isinstance(meta, dict):
-            raise CorpusError(f"{meta_path}: metadata must be a JSON object.")
+            raise CorpusError(f'{meta_path}: metadata must be a JSON object such as {{"doc_id": ..., "language": ...}}.')
         text = _decode(text_path.read_bytes(), str(text_path))
         yield _document(meta, text, str(text_path), metadata_where=str(meta_path)), str(text_path)
 
@@ -85,7 +91,7 @@ def _read_jsonl(path: Path) -> Iterator[tuple[Document, str]]:
             if "text" not in obj:
                 raise CorpusError(f"{where}: missing text. Each line needs doc_id, language and text.")
             if not isinstance(obj["text"], str):
-                raise CorpusError(f"{where}: text must be a string.")
+                raise CorpusError(f"{where}: text must be a string. Put the article text in a JSON string.")
             yield _document(obj, obj["text"], where, metadata_where=where), where
 
 
@@ -111,6 +117,8 @@ def _document(meta: Mapping[str, Any], text: str, where: str, *, metadata_where:
     for key in _OPTIONAL_STRINGS:
         if meta.get(key) is not None and not isinstance(meta[key], str):
             raise CorpusError(f"{metadata_where}: {key!r} must be a string or null.")
+    if meta.get("meta") is not None and not isinstance(meta["meta"], dict):
+        raise CorpusError(f"{metadata_where}: 'meta' must be a JSON object of extra metadata.")
     extra = {k: v for k, v in meta.items() if k not in DOCUMENT_FIELDS and k not in ("text", "meta")}
     extra.update(meta.get("meta") or {})
     return Document(
