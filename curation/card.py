@@ -298,7 +298,7 @@ def _process(f: CardFacts) -> str:
         "refused while validation reports errors. One gold version per document was then decided: an annotation "
         "flagged ground truth in Label Studio wins; with two or more annotators, items a majority agrees on are "
         "kept and documents with open conflicts are left out until resolved; a single annotation is accepted as "
-        f"is. Gold documents: {status}. Gold items: {rules} (the full decision log is `source/decisions.jsonl.gz`).\n\n"
+        f"is. Gold documents: {status}. Gold items: {rules} (the full decision log is `source/decisions.parquet`).\n\n"
         + _agreement(f.agreement)
     )
 
@@ -335,7 +335,7 @@ def _format(f: CardFacts) -> str:
         "surface form; other languages when it has no English mention), `aliases` [{`language`, `aliases`}], "
         "`documents` (ids of the split's documents it occurs in).\n"
         "- `tokens`: `doc_id`, `language`, `tokens`, `ner_tags` (ClassLabel: " + tags + "). A token is a run "
-        "of Unicode letters, combining marks and numbers (an apostrophe between letters stays inside, as in "
+        "of Unicode letters, combining marks, numbers and underscores (an apostrophe between letters stays inside, as in "
         "Swahili *ng'ombe*), or any other single non-space character; this works the same for English, Arabic "
         "(diacritics and tatweel stay in the word) and Swahili. A token overlapping a mention is tagged with it.\n\n"
         "Beside the data: `source/` holds what the release was built from (every annotator's normalized, "

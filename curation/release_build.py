@@ -11,7 +11,11 @@ call it directly. What goes in:
   they were; the changelog diffs against it; it is kept in ``source/previous.json.gz``);
 * :class:`BuildOptions`, kept in ``source/build.json``.
 
-``source/`` holds everything needed to build the release again (``curation release --check``).
+``source/`` holds everything needed to build the release again (``curation release --check``):
+``documents.jsonl.gz``, ``annotations.jsonl.gz`` and ``predictions.jsonl.gz`` (records in their
+JSON form, one per line), ``schema.json``, ``build.json``, ``previous.json.gz``; and the
+decision log ``decisions.parquet`` (``doc_id, kind, item_id, release_id, rule, sources``:
+``item_id`` is the adjudicator's id of the gold item, ``release_id`` its id in the data files).
 """
 
 from __future__ import annotations
@@ -24,6 +28,8 @@ from dataclasses import asdict, dataclass, fields, replace
 from datetime import datetime, timezone
 from typing import Any, Iterable, Mapping
 
+import pyarrow as pa
+
 from curation import __version__
 from curation.card import CardFacts, ConfigInfo, render_card
 from curation.changelog import render_changelog
@@ -35,6 +41,11 @@ from curation.schema import Schema
 from curation.splits import DEFAULT_SPLIT_CONFIG, DEFAULT_SPLIT_SEED, assign_splits
 
 SOURCE = "source"
+#: ``source/decisions.parquet``: one row per gold item, why it is in the gold (the adjudication log).
+DECISIONS_SCHEMA = pa.schema(
+    [("doc_id", pa.string()), ("kind", pa.string()), ("item_id", pa.string()), ("release_id", pa.string()),
+     ("rule", pa.string()), ("sources", pa.list_(pa.string()))]
+)  # fmt: skip
 DATA_FILE = "{config}/{split}-00000-of-00001.parquet"
 
 
@@ -194,23 +205,42 @@ def card_facts(inputs: BuildInputs, rows: ReleaseRows, configs: tuple[ConfigInfo
 def source_files(inputs: BuildInputs, rows: ReleaseRows) -> dict[str, bytes]:
     """``source/``: what the release was built from, compressed, in a stable order."""
     id_maps = {doc.doc_id: doc.id_map for doc in rows.documents}
-    decisions = [
-        asdict(d) | {"release_id": id_maps.get(d.doc_id, {}).get(d.item_id)}
-        for d in sorted(inputs.decisions, key=lambda d: (d.doc_id, d.kind, d.item_id))
-    ]
+    decisions = sorted(inputs.decisions, key=lambda d: (d.doc_id, d.kind, d.item_id))
+    columns = {
+        "doc_id": [d.doc_id for d in decisions],
+        "kind": [d.kind for d in decisions],
+        "item_id": [d.item_id for d in decisions],
+        "release_id": [id_maps.get(d.doc_id, {}).get(d.item_id) for d in decisions],
+        "rule": [d.rule for d in decisions],
+        "sources": [list(d.sources) for d in decisions],
+    }
     annotations = sorted(inputs.annotations, key=lambda a: (a.doc_id, a.annotator, a.annotation_id))
     out = {
         f"{SOURCE}/build.json": json_bytes(asdict(inputs.options)),
         f"{SOURCE}/schema.json": inputs.schema_bytes,
         f"{SOURCE}/documents.jsonl.gz": jsonl_gz(inputs.documents[k].to_dict() for k in sorted(inputs.documents)),
-        f"{SOURCE}/annotations.jsonl.gz": jsonl_gz(a.to_dict() for a in annotations),
-        f"{SOURCE}/decisions.jsonl.gz": jsonl_gz(decisions),
+        f"{SOURCE}/annotations.jsonl.gz": jsonl_gz(annotation_record(a) for a in annotations),
+        f"{SOURCE}/decisions.parquet": parquet_bytes(pa.Table.from_pydict(columns, schema=DECISIONS_SCHEMA)),
     }
     if inputs.predictions:
         predictions = sorted(inputs.predictions, key=lambda a: (a.doc_id, a.annotation_id))
-        out[f"{SOURCE}/predictions.jsonl.gz"] = jsonl_gz(a.to_dict() for a in predictions)
+        out[f"{SOURCE}/predictions.jsonl.gz"] = jsonl_gz(annotation_record(a) for a in predictions)
     if inputs.previous:
         out[f"{SOURCE}/previous.json.gz"] = gzip.compress(json_bytes(inputs.previous.to_json()), mtime=0)
+    return out
+
+
+_ANNOTATION_FIELDS = tuple(f.name for f in fields(Annotation) if f.name not in ("mentions", "relations"))
+
+
+def annotation_record(a: Annotation) -> dict[str, Any]:
+    """``Annotation.to_dict()``, the records' JSON form, built without ``dataclasses`` reflection (speed)."""
+    out: dict[str, Any] = {name: getattr(a, name) for name in _ANNOTATION_FIELDS}
+    out["mentions"] = [
+        {"id": m.id, "start": m.start, "end": m.end, "text": m.text, "type": m.type, "entity_id": m.entity_id}
+        for m in a.mentions
+    ]
+    out["relations"] = [{"id": r.id, "type": r.type, "head": r.head, "tail": r.tail} for r in a.relations]
     return out
 
 
@@ -275,9 +305,12 @@ def json_bytes(data: Any) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
+_ENCODE = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
+
+
 def jsonl_gz(records: Iterable[Mapping[str, Any]]) -> bytes:
-    """JSON lines, gzip-compressed with no timestamp or file name in the header."""
-    text = "".join(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in records)
+    """JSON lines (keys sorted), gzip-compressed with no timestamp or file name in the header."""
+    text = "".join([_ENCODE(r) + "\n" for r in records])
     return gzip.compress(text.encode("utf-8"), compresslevel=6, mtime=0)
 
 

@@ -38,6 +38,7 @@ class Entity:
     name: str
     aliases: Mapping[str, tuple[str, ...]]
     documents: tuple[str, ...]
+    all_aliases: tuple[str, ...] = ()
 
     @property
     def languages(self) -> tuple[str, ...]:
@@ -99,27 +100,34 @@ def renumber(gold: GoldDocument, split: str) -> ReleasedDocument:
 
 def entity_table(documents: Iterable[ReleasedDocument]) -> dict[str, Entity]:
     """Release-wide entity facts from every gold mention (see the module docstring)."""
-    types: dict[str, Counter[str]] = defaultdict(Counter)
-    forms: dict[str, dict[str, Counter[str]]] = defaultdict(lambda: defaultdict(Counter))
-    docs: dict[str, set[str]] = defaultdict(set)
+    typed: Counter[tuple[str, str]] = Counter()
+    spelled: Counter[tuple[str, str, str]] = Counter()
+    occurs: set[tuple[str, str]] = set()
     for doc in documents:
-        for m in doc.mentions:
-            if m.entity_id is None:
-                continue
-            types[m.entity_id][m.type] += 1
-            forms[m.entity_id][doc.language][m.text] += 1
-            docs[m.entity_id].add(doc.doc_id)
+        named = [m for m in doc.mentions if m.entity_id is not None]
+        typed.update([(m.entity_id, m.type) for m in named])
+        spelled.update([(m.entity_id, doc.language, m.text) for m in named])
+        occurs.update([(m.entity_id, doc.doc_id) for m in named])
+    types: dict[str, Counter[str]] = defaultdict(Counter)
+    for (eid, etype), n in typed.items():
+        types[eid][etype] = n
+    forms: dict[str, dict[str, Counter[str]]] = defaultdict(lambda: defaultdict(Counter))
+    for (eid, lang, text), n in spelled.items():
+        forms[eid][lang][text] = n
+    docs: dict[str, list[str]] = defaultdict(list)
+    for eid, doc_id in occurs:
+        docs[eid].append(doc_id)
     table = {}
     for eid in sorted(types):
         by_lang = forms[eid]
         pool = by_lang["en"] if "en" in by_lang else sum(by_lang.values(), Counter())
-        name = min(pool, key=lambda form: (-len(form.split()), -pool[form], form))
         table[eid] = Entity(
             id=eid,
             type=min(types[eid], key=lambda t: (-types[eid][t], t)),
-            name=name,
+            name=min(pool, key=lambda form: (-len(form.split()), -pool[form], form)),
             aliases={lang: tuple(sorted(c)) for lang, c in sorted(by_lang.items())},
             documents=tuple(sorted(docs[eid])),
+            all_aliases=tuple(sorted({form for c in by_lang.values() for form in c})),
         )
     return table
 
@@ -156,6 +164,7 @@ def release_rows(
         )
         split_entities[doc.split].update(m.entity_id for m in doc.mentions if m.entity_id is not None)
         split_docs[doc.split].add(doc.doc_id)
+    one_split = len(split_docs) == 1
     for split, ids in split_entities.items():
         for eid in sorted(ids):
             e = entities[eid]
@@ -165,7 +174,7 @@ def release_rows(
                     "type": e.type,
                     "name": e.name,
                     "aliases": [{"language": lang, "aliases": list(a)} for lang, a in e.aliases.items()],
-                    "documents": [d for d in e.documents if d in split_docs[split]],
+                    "documents": list(e.documents) if one_split else [d for d in e.documents if d in split_docs[split]],
                 }
             )
     for split in split_docs:
@@ -224,7 +233,6 @@ def _triple_rows(
             head, tail = tail, head
         found.setdefault((head.entity_id, rel.type, tail.entity_id), (head.text, tail.text))
     rows = []
-    aliases = {e: _all_aliases(entities[e]) for key in found for e in (key[0], key[2])}
     for (s, p, o), (s_text, o_text) in sorted(found.items()):
         rows.append(
             {
@@ -237,12 +245,9 @@ def _triple_rows(
                 "object": o_text,
                 "object_id": o,
                 "object_type": entities[o].type,
-                "subject_aliases": aliases[s],
-                "object_aliases": aliases[o],
+                "subject_aliases": list(entities[s].all_aliases),
+                "object_aliases": list(entities[o].all_aliases),
             }
         )
     return rows, usable
 
-
-def _all_aliases(entity: Entity) -> list[str]:
-    return sorted({a for forms in entity.aliases.values() for a in forms})

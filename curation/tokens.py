@@ -3,8 +3,8 @@
 Tokenizer (:func:`tokenize`): a token is either
 
 * a **word**: a maximal run of Unicode letters (L*), combining marks (M*: Arabic harakat,
-  shadda, Indic vowel signs...), numbers (N*) and the zero-width (non-)joiners U+200C/U+200D,
-  where an apostrophe (``'`` or ``’``) between two such characters stays inside the word
+  shadda, Indic vowel signs...), numbers (N*), the underscore and the zero-width (non-)joiners
+  U+200C/U+200D, where an apostrophe (``'`` or ``’``) between two such characters stays inside the word
   (Swahili *ng'ombe*, English *Kim’s*); or
 * any other single non-space character (punctuation, symbols, emoji code points), alone.
 
@@ -34,12 +34,18 @@ from curation.records import Mention
 
 @lru_cache(maxsize=1)
 def _token_pattern() -> re.Pattern[str]:
-    marks = "".join(
-        re.escape(chr(c)) for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)).startswith("M")
-    )
-    # [^\W_] is every Unicode letter and number; marks and the joiners are added explicitly.
-    word_char = f"(?:[^\\W_]|[{marks}\u200c\u200d])"
-    return re.compile(f"{word_char}+(?:['\u2019]{word_char}+)*|\\S")
+    # \w is every Unicode letter and number (and "_"); the combining marks and the joiners are
+    # added as code point ranges, read from this Python's Unicode database.
+    marks, start = [], None
+    for code in range(sys.maxunicode + 2):
+        is_mark = code <= sys.maxunicode and unicodedata.category(chr(code)).startswith("M")
+        if is_mark and start is None:
+            start = code
+        elif not is_mark and start is not None:
+            marks.append(f"{re.escape(chr(start))}-{re.escape(chr(code - 1))}")
+            start = None
+    word = f"[\\w{''.join(marks)}\u200c\u200d]"
+    return re.compile(f"{word}+(?:['\u2019]{word}+)*|\\S")
 
 
 def tokenize(text: str) -> list[tuple[str, int, int]]:

@@ -91,7 +91,7 @@ def test_release_prints_its_path_and_a_summary(first):
     assert sorted(files_of(folder)) == [
         "CHANGELOG.md", "MANIFEST.sha256", "README.md", "documents/test-00000-of-00001.parquet",
         "entities/test-00000-of-00001.parquet", "release.json", "source/annotations.jsonl.gz", "source/build.json",
-        "source/decisions.jsonl.gz", "source/documents.jsonl.gz", "source/predictions.jsonl.gz", "source/schema.json",
+        "source/decisions.parquet", "source/documents.jsonl.gz", "source/predictions.jsonl.gz", "source/schema.json",
         "tokens/test-00000-of-00001.parquet", "triples/test-00000-of-00001.parquet",
     ]  # fmt: skip
 
@@ -190,7 +190,7 @@ def test_a_fresh_label_studio_export_changes_only_release_json_and_source(first,
     old, new = files_of(first[0]), files_of(tmp_path / "exports" / NAME / "1.0.0")
     differ = sorted(p for p in old if old[p] != new[p])
     assert differ == ["MANIFEST.sha256", "release.json", "source/annotations.jsonl.gz", "source/build.json",
-                      "source/decisions.jsonl.gz", "source/predictions.jsonl.gz"]  # fmt: skip
+                      "source/decisions.parquet", "source/predictions.jsonl.gz"]  # fmt: skip
 
 
 def test_check_passes_on_an_untouched_release(first):

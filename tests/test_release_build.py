@@ -10,7 +10,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from curation.records import Annotation, Decision, Document, GoldDocument, Mention, Relation
-from curation.release_build import BuildInputs, BuildOptions, build_release, read_jsonl_gz
+from curation.release_build import BuildInputs, BuildOptions, build_release
 from curation.schema import DEFAULT_SCHEMA_PATH, load_schema
 from curation.splits import assign_splits, draw, parse_split_config
 from curation.errors import ReleaseError
@@ -61,7 +61,7 @@ def test_ids_are_renumbered_in_text_order_and_logged_in_the_decisions():
         ("m1", 0, "Putin"), ("m2", 10, "Kim Jong Un"), ("m3", 23, "Kim"), ("m4", 34, "Kim")]
     assert en["relations"] == [{"id": "r1", "type": "met_with", "head": "vladimir_putin", "tail": "kim_jong_un",
                                 "head_mention": "m1", "tail_mention": "m2"}]  # fmt: skip
-    decisions = read_jsonl_gz(built.files["source/decisions.jsonl.gz"])
+    decisions = pq.read_table(io.BytesIO(built.files["source/decisions.parquet"])).to_pylist()
     assert [(d["item_id"], d["release_id"]) for d in decisions if d["doc_id"] == "en-1"] == [
         ("77/reg6", "m4"), ("77/reg7", "m3"), ("77/reg8", "m2"), ("77/reg9", "m1")]
     assert "77/" not in "".join(json.dumps(rows(built, c)) for c in ("documents", "triples", "entities", "tokens"))

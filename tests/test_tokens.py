@@ -30,6 +30,10 @@ def test_arabic_diacritics_and_tatweel_stay_in_the_word():
     assert words("الـــروسية") == ["الـــروسية"]
 
 
+def test_underscores_join_like_letters():
+    assert words("id kim_jong_un_ ok") == ["id", "kim_jong_un_", "ok"]
+
+
 def test_symbols_and_emoji_are_tokens_of_their_own():
     assert tokenize("Kim🙂Putin $5") == [("Kim", 0, 3), ("🙂", 3, 4), ("Putin", 4, 9), ("$", 10, 11), ("5", 11, 12)]
 

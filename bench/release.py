@@ -1,0 +1,145 @@
+"""Benchmark: a whole release from synthetic gold, next to the floor of writing the same rows with pyarrow.
+
+``--n`` synthetic gold documents (default 10,000; ~3,000 characters, ~30 mentions and ~10
+relations each, English, Arabic and Swahili, entities drawn from a pool of 3,000), each with
+its annotation record and a decision per mention, go through, in the same run, each phase in
+a fresh process (so that peak RSS is its own):
+
+- ``release``: ``build_release`` (rows of the four configs, tokenizer and BIO tags, parquet,
+  card, changelog, compressed ``source/``, manifest) and writing the folder;
+- ``floor``: the same rows of the four configs (computed beforehand, untimed) written with
+  plain ``pyarrow`` (``Table.from_pylist`` + ``parquet.write_table``, defaults).
+
+Times are CPU seconds of the phase's process (all threads), steadier than wall time on a shared
+machine. Goal: the release within 2x of the floor (CPU time; peak RSS is reported beside it)::
+
+    .venv/bin/python bench/release.py            # 10,000 documents
+    .venv/bin/python bench/release.py --n 200    # quick
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from curation.records import Annotation, Decision, Document, GoldDocument, Mention, Relation  # noqa: E402
+from curation.schema import DEFAULT_SCHEMA_PATH, load_schema  # noqa: E402
+
+LANGUAGES = ("en", "ar", "sw")
+NAMES = {"en": "Entity{} Name", "ar": "كيان{} الاسم", "sw": "Kitu{} Jina"}
+FILLER = {
+    "en": "said the report on Wednesday, adding that ",
+    "ar": "قال التقرير يوم الأربعاء، مضيفًا أن ",
+    "sw": "ilisema ripoti hiyo Jumatano, ikiongeza kwamba ",
+}
+
+
+def synthetic(n: int, seed: int = 7):
+    """Gold documents, their annotation records and decisions (deterministic for a seed)."""
+    schema = load_schema()
+    rng = random.Random(seed)
+    labels = [t.label for t in schema.entity_types]
+    relation_types = [r.label for r in schema.relation_types]
+    entity_type = {e: rng.choice(labels) for e in range(3000)}
+    gold, annotations, decisions = [], [], []
+    for k in range(n):
+        language = LANGUAGES[k % 3]
+        parts, mentions, position = [], [], 0
+        for i in range(rng.randint(25, 35)):
+            entity = rng.randrange(3000)
+            surface = NAMES[language].format(entity)
+            filler = FILLER[language] * rng.randint(1, 2)
+            position += len(filler)
+            mentions.append(Mention(f"{k}/r{i}", position, position + len(surface), surface, entity_type[entity], f"e{entity}"))
+            parts += [filler, surface]
+            position += len(surface)
+        relations = []
+        for j in range(rng.randint(8, 12)):
+            h, t = rng.sample(range(len(mentions)), 2)
+            relations.append(Relation(f"{k}/rel{j}", rng.choice(relation_types), mentions[h].id, mentions[t].id))
+        doc = Document(f"doc-{k:06d}", language, "".join(parts) + ".", source=f"Outlet {k % 7}", title=f"Title {k}")
+        gold.append(GoldDocument(doc, tuple(mentions), tuple(relations), "single_annotated", 1))
+        annotations.append(Annotation(doc.doc_id, str(k), f"annotator-{k % 5}", tuple(mentions), tuple(relations),
+                                      created_at="2024-05-01T10:00:00Z"))  # fmt: skip
+        decisions += [Decision(doc.doc_id, "mention", m.id, "single_annotation", (str(k),)) for m in mentions]
+        decisions += [Decision(doc.doc_id, "relation", r.id, "single_annotation", (str(k),)) for r in relations]
+    return schema, gold, annotations, decisions
+
+
+def phase_release(n: int, out: Path) -> float:
+    from curation.release import write_release
+    from curation.release_build import BuildInputs, BuildOptions, build_release
+
+    schema, gold, annotations, decisions = synthetic(n)
+    inputs = BuildInputs(
+        documents={g.doc_id: g.document for g in gold}, annotations=tuple(annotations), gold=tuple(gold),
+        decisions=tuple(decisions), excluded={}, agreement=None, schema=schema,
+        schema_bytes=DEFAULT_SCHEMA_PATH.read_bytes(), previous=None,
+        options=BuildOptions(name="bench", version="1.0.0", snapshot_sha256="0" * 64),
+    )  # fmt: skip
+    start = time.process_time()
+    built = build_release(inputs)
+    write_release(out / "bench" / "1.0.0", built.files)
+    return time.process_time() - start
+
+
+def phase_floor(n: int, out: Path) -> float:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from curation.release_rows import release_rows
+    from curation.splits import assign_splits
+
+    schema, gold, _, _ = synthetic(n)
+    splits = assign_splits((g.doc_id for g in gold), spec="test=1", seed="curation")
+    rows = release_rows(gold, splits, entity_labels=[t.label for t in schema.entity_types],
+                        symmetric=[r.label for r in schema.relation_types if r.symmetric]).rows  # fmt: skip
+    start = time.process_time()
+    for config, by_split in rows.items():
+        (out / config).mkdir(parents=True, exist_ok=True)
+        for split, split_rows in by_split.items():
+            pq.write_table(pa.Table.from_pylist(split_rows), out / config / f"{split}.parquet")
+    return time.process_time() - start
+
+
+def run_phase(phase: str, n: int) -> dict:
+    """Run one phase in a fresh interpreter; returns its seconds and peak RSS."""
+    with tempfile.TemporaryDirectory(prefix=f"bench-release-{phase}-") as tmp:
+        done = subprocess.run([sys.executable, __file__, "--phase", phase, "--n", str(n), "--out", tmp],
+                              capture_output=True, text=True, check=True)  # fmt: skip
+        result = json.loads(done.stdout)
+        result["bytes"] = sum(p.stat().st_size for p in Path(tmp).rglob("*") if p.is_file())
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--n", type=int, default=10_000, help="Number of synthetic gold documents.")
+    parser.add_argument("--phase", choices=("release", "floor"), help=argparse.SUPPRESS)
+    parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.phase:
+        seconds = (phase_release if args.phase == "release" else phase_floor)(args.n, args.out)
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(json.dumps({"seconds": seconds, "peak_rss_mb": peak}))
+        return
+    release, floor = run_phase("release", args.n), run_phase("floor", args.n)
+    print(f"{args.n} documents")
+    for name, r in (("release (build_release + write)", release), ("floor (same rows, plain pyarrow)", floor)):
+        print(f"{name}: {r['seconds']:.2f} s CPU, peak RSS {r['peak_rss_mb']:.0f} MB, {r['bytes'] / 1e6:.1f} MB on disk")
+    print(f"ratio release / floor (CPU time): {release['seconds'] / floor['seconds']:.2f}x (goal: within 2x)")
+    print(f"ratio release / floor (peak RSS): {release['peak_rss_mb'] / floor['peak_rss_mb']:.2f}x")
+
+
+if __name__ == "__main__":
+    main()
