@@ -141,29 +141,30 @@ def from_ls_results(
                     Relation(f"{namespace}r{len(relations) + 1}", label, f"{namespace}{head}", f"{namespace}{tail}")
                 )
         elif kind == "labels" and res.get("from_name") == LABELS_NAME:
-            if not all(isinstance(value.get(k), int) for k in ("start", "end")):
+            if type(value.get("start")) is not int or type(value.get("end")) is not int:
                 skipped.append(Skipped(rid, "labelled region without integer start/end offsets"))
             elif rid in spans:
                 skipped.append(Skipped(rid, "second labels result for the same region id"))
             else:
                 spans[rid] = value
         elif kind == "textarea" and res.get("from_name") == ENTITY_ID_NAME:
-            typed = [t for t in (value.get("text") or []) if isinstance(t, str)]
-            entity_ids[rid] = typed[-1].strip() if typed else ""
+            typed = value.get("text") or ()
+            entity_ids[rid] = typed[-1].strip() if typed and isinstance(typed[-1], str) else ""
         else:
             skipped.append(Skipped(rid, f"unknown result {res.get('from_name')!r} of type {kind!r}"))
     mentions = []
     for rid, value in spans.items():
         start, end = value["start"], value["end"]
         stored = value.get("text")
+        labels = value.get("labels") or ()
         mentions.append(
             Mention(
-                id=f"{namespace}{rid}",
-                start=start,
-                end=end,
-                text=stored if isinstance(stored, str) else text[start:end],
-                type="|".join(value.get("labels") or []),
-                entity_id=entity_ids.pop(rid, None),
+                f"{namespace}{rid}",
+                start,
+                end,
+                stored if isinstance(stored, str) else text[start:end],
+                labels[0] if len(labels) == 1 else "|".join(labels),
+                entity_ids.pop(rid, None),
             )
         )
     skipped.extend(Skipped(rid, "entity id on a region that has no label") for rid in entity_ids)
