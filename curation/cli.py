@@ -472,6 +472,9 @@ def validate_command(snapshot: Path, severity: tuple[str, ...], schema_path: Pat
               help="Markdown file added to the card as the curators' notes (default: the previous release's).")  # fmt: skip
 @click.option("--license", "license_id", default=None,
               help="Licence id for the card's YAML (default: the previous release's, else 'other').")  # fmt: skip
+@click.option("--single", type=click.Choice(["accept", "reject"]), default=None,
+              help="Documents with a single annotation: accept it as gold or leave the document out "
+                   "(default: the previous release's, else accept).")  # fmt: skip
 @click.option("--schema", "schema_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Schema file (default: schemas/schema.json).")  # fmt: skip
 @click.option("--check", "check_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
@@ -482,8 +485,8 @@ def validate_command(snapshot: Path, severity: tuple[str, ...], schema_path: Pat
 @reports_errors
 def release_command(snapshot: Path | None, version: str | None, exports: Path, name: str | None,
                     split_config: str | None, split_seed: str | None, force_version: str | None,
-                    notes: Path | None, license_id: str | None, schema_path: Path | None, check_dir: Path | None,
-                    repo_id: str | None, as_json: bool) -> None:  # fmt: skip
+                    notes: Path | None, license_id: str | None, single: str | None, schema_path: Path | None,
+                    check_dir: Path | None, repo_id: str | None, as_json: bool) -> None:  # fmt: skip
     """Cut a versioned Hugging Face dataset release from SNAPSHOT, or verify one with --check DIR.
 
     Writes EXPORTS/NAME/VERSION/ (parquet per config, README.md card, CHANGELOG.md, release.json,
@@ -514,7 +517,8 @@ def release_command(snapshot: Path | None, version: str | None, exports: Path, n
         result = release_snapshot(
             snapshot, version=version, exports=exports, name=name, split_config=split_config, split_seed=split_seed,
             force_version=force_version, notes=notes.read_text(encoding="utf-8") if notes else None,
-            license=license_id, schema_path=schema_path or DEFAULT_SCHEMA_PATH,
+            license=license_id, accept_single=None if single is None else single == "accept",
+            schema_path=schema_path or DEFAULT_SCHEMA_PATH,
         )  # fmt: skip
         folder = result.path
         change = f"{result.level} change since {result.previous_version}" if result.previous_version else "first release"
@@ -539,6 +543,39 @@ def release_command(snapshot: Path | None, version: str | None, exports: Path, n
             click.echo(str(folder))
         if pushed is not None:
             click.echo(pushed.commit)
+
+
+# --- accept-predictions --------------------------------------------------------------------
+
+
+@cli.command("accept-predictions")
+@click.option("--model-version", required=True, metavar="V",
+              help="Accept the predictions of this model version (as pushed with `curation push --predictions`).")
+@project_option
+@data_dir_option
+@json_option
+@quiet_option
+@reports_errors  # fmt: skip
+def accept_predictions_command(model_version: str, project_title: str, data_dir: Path, as_json: bool, quiet: bool) -> None:
+    """Accept pre-annotations as annotations, as an annotator who submits them unchanged would.
+
+    For every task holding a prediction of model version V with no annotation created from it
+    yet, creates an annotation with the prediction's result (parent_prediction set). This is
+    the step human annotators replace in a real project. Running it again creates nothing.
+    """
+    from curation.accept import accept_predictions
+    from curation.server import resolve_connection
+
+    bars = _ProgressBars(show_progress(quiet))
+    try:
+        report = accept_predictions(resolve_connection(data_dir=data_dir), project_title=project_title,
+                                    model_version=model_version, progress=bars)  # fmt: skip
+    finally:
+        bars.close()
+    if as_json:
+        echo_json(report.to_dict())
+    else:
+        click.echo("\n".join(report.lines()))
 
 
 def main() -> None:

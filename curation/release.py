@@ -134,6 +134,7 @@ def release_snapshot(
     force_version: str | None = None,
     notes: str | None = None,
     license: str | None = None,
+    accept_single: bool | None = None,
     schema_path: Path = DEFAULT_SCHEMA_PATH,
 ) -> ReleaseResult:
     """Build ``exports/<name>/<version>/`` from a snapshot, enforcing every rule."""
@@ -168,6 +169,7 @@ def release_snapshot(
         force_reason=force_version,
         notes=notes if notes is not None else before.get("notes"),
         license=license or before.get("license") or "other",
+        accept_single=accept_single if accept_single is not None else before.get("accept_single", True),
         tool_version=__version__,
     )
     built = build_from(normalized.documents, normalized.annotations, schema, schema_path.read_bytes(), previous, options,

@@ -19,7 +19,7 @@ import yaml
 from click.testing import CliRunner
 
 from curation.cli import cli
-from curation.hfdata import CONFIGS, features_from_yaml, features_of_parquet
+from curation.hfdata import CONFIGS, features_from_yaml, features_of_parquet, load_release_config
 from tests.conftest import ROOT
 
 DATA = ROOT / "tests" / "data" / "release"
@@ -103,7 +103,9 @@ def test_load_dataset_gives_the_card_features_and_the_expected_rows(first, confi
     declared = features_from_yaml(card[config]["features"])
     dataset = datasets.load_dataset(str(folder), config, split="test", cache_dir=str(tmp_path / "cache"))
     assert dataset.features == declared
-    assert dataset.to_list() == json.loads((DATA / "expected" / f"{config}.json").read_text(encoding="utf-8"))
+    expected = json.loads((DATA / "expected" / f"{config}.json").read_text(encoding="utf-8"))
+    assert dataset.to_list() == expected
+    assert load_release_config(folder, config, "test") == expected
     parquet = folder / config / "test-00000-of-00001.parquet"
     assert features_of_parquet(parquet) == declared
     assert pq.read_schema(parquet).remove_metadata() == declared.arrow_schema.remove_metadata()

@@ -205,3 +205,14 @@ def test_misuse_of_the_command_says_what_to_pass(tmp_path):
     assert error(release(SNAPSHOT, tmp_path, "1.0.0", "--split-config", "train=0.5,test=0.6")) == (
         "Error: Bad split config 'train=0.5,test=0.6': fractions add up to 1.1, not 1. Adjust them.\n"
     )
+
+
+def test_single_annotations_can_be_held_back(tmp_path):
+    result = release(SNAPSHOT, tmp_path, "1.0.0", "--single", "reject")
+    assert result.exit_code == 0, result.output
+    folder = tmp_path / NAME / "1.0.0"
+    assert [r["doc_id"] for r in load_release_config(folder, "documents", "test")] == ["ar-001"]
+    card = (folder / "README.md").read_text(encoding="utf-8")
+    assert "Documents of the snapshot left out of this release: 2 awaiting second annotator, 1 unannotated.\n" in card
+    assert json.loads((folder / "source" / "build.json").read_text())["accept_single"] is False
+    assert run("release", "--check", folder).exit_code == 0
