@@ -7,6 +7,7 @@ import json
 from dataclasses import asdict
 from pathlib import Path
 
+import jsonschema
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -20,6 +21,7 @@ from curation.validate import validate
 from tests.conftest import ROOT
 
 GOLDEN = ROOT / "tests" / "data" / "normalize"
+RECORD_SCHEMA = json.loads((ROOT / "schemas" / "record.schema.json").read_text(encoding="utf-8"))
 CASES = sorted(p.name[: -len(".expected.json")] for p in GOLDEN.glob("*.expected.json"))
 
 
@@ -38,6 +40,8 @@ def test_golden(case):
     assert [p.to_dict() for p in normalized.predictions] == expected["predictions"]
     assert [asdict(s) for s in normalized.skipped] == expected["skipped"]
     assert normalized.pushed_hashes == expected["pushed_hashes"]
+    for record in normalized.annotations + normalized.predictions:
+        jsonschema.validate(record.to_dict(normalized.documents[record.doc_id]), RECORD_SCHEMA)
     report = validate(normalized, load_schema())
     issues = [[i.code, i.severity, i.doc_id, i.annotation_id, i.annotator] for i in report.issues]
     assert issues == expected["validation"]
