@@ -578,3 +578,75 @@ def task_in_full(conn: Connection, task_id: int, *, retry: Retry = Retry()) -> d
         conn, "GET", f"/api/tasks/{task_id}", what=what, ok=(200, *_TRANSIENT_STATUS)
     ))  # fmt: skip
     return response.json()
+
+
+# --- creating annotations (accept-predictions) --------------------------------------------
+
+#: Tasks per page when listing tasks with their predictions and annotations in full.
+FULL_PAGE_SIZE = 100
+
+
+def iter_predicted_tasks(conn: Connection, project_id: int, *, page_size: int = FULL_PAGE_SIZE) -> Iterator[dict]:
+    """Every task holding at least one prediction, oldest first, with ``predictions`` (id,
+    model_version, result) and ``annotations`` (id, parent_prediction, ...) in full."""
+    filters = [{"filter": "filter:tasks:total_predictions", "operator": "greater", "type": "Number", "value": 0}]
+    query = _dm_query(filters, ordering=["tasks:id"])
+    what = f"list the predicted tasks of project {project_id}"
+    page_number, seen = 1, 0
+    while True:
+        params = {"project": project_id, "fields": "all", "resolve_uri": "false", "page": page_number,
+                  "page_size": page_size, "query": query}  # fmt: skip
+        page = _retrying(conn, what, Retry(), lambda: request(
+            conn, "GET", "/api/tasks", what=what, params=params, ok=(200, *_TRANSIENT_STATUS)
+        )).json()  # fmt: skip
+        tasks = page.get("tasks") or []
+        seen += len(tasks)
+        yield from tasks
+        if len(tasks) < page_size or seen >= int(page.get("total") or 0):
+            return  # asking for the page after the last one is an error ("Invalid page")
+        page_number += 1
+
+
+def annotation_from(conn: Connection, task_id: int, prediction_id: int, *, retry: Retry = Retry()) -> int | None:
+    """The id of an annotation of the task created from this prediction, or ``None``."""
+    what = f"list the annotations of task {task_id}"
+    response = _retrying(conn, what, retry, lambda: request(
+        conn, "GET", f"/api/tasks/{task_id}/annotations/", what=what, ok=(200, *_TRANSIENT_STATUS)
+    ))  # fmt: skip
+    for annotation in response.json():
+        if annotation.get("parent_prediction") == prediction_id:
+            return int(annotation["id"])
+    return None
+
+
+def create_annotation(
+    conn: Connection, task_id: int, *, result: Sequence[Mapping[str, Any]], parent_prediction: int,
+    retry: Retry = Retry(),
+) -> int:  # fmt: skip
+    """Create an annotation of the task from a prediction (its result as is); return its id.
+
+    When a request gets no usable answer (timeout, dropped connection, HTTP 5xx) the server may
+    have created the annotation anyway, so the task's annotations are read before trying again:
+    a prediction never gets two annotations from one call.
+    """
+    what = f"create an annotation of task {task_id} from prediction {parent_prediction}"
+    body = {"result": list(result), "parent_prediction": parent_prediction}
+    last = ""
+    for number in range(1, retry.tries + 1):
+        try:
+            response = request(conn, "POST", f"/api/tasks/{task_id}/annotations/", what=what, json_body=body, ok=(201,))
+            return int(response.json()["id"])
+        except UncertainOutcome as exc:
+            last = type(exc).__name__
+        except LabelStudioError as exc:
+            if not isinstance(exc.__cause__, _TRANSIENT_ERRORS):
+                raise
+            last = "no connection"
+        time.sleep(retry.backoff * 2 ** (number - 1))
+        existing = annotation_from(conn, task_id, parent_prediction, retry=retry)
+        if existing is not None:
+            return existing
+    raise LabelStudioError(
+        f"Label Studio at {conn.url} failed {retry.tries} times in a row while trying to {what} (last: {last}). "
+        "Check that it runs (`curation server status`) and its log, then run the command again."
+    )
