@@ -60,7 +60,9 @@ def synthetic(n: int, seed: int = 7):
             surface = NAMES[language].format(entity)
             filler = FILLER[language] * rng.randint(1, 2)
             position += len(filler)
-            mentions.append(Mention(f"{k}/r{i}", position, position + len(surface), surface, entity_type[entity], f"e{entity}"))
+            mentions.append(
+                Mention(f"{k}/r{i}", position, position + len(surface), surface, entity_type[entity], f"e{entity}")
+            )
             parts += [filler, surface]
             position += len(surface)
         relations = []
@@ -136,7 +138,9 @@ def main() -> None:
     release, floor = run_phase("release", args.n), run_phase("floor", args.n)
     print(f"{args.n} documents")
     for name, r in (("release (build_release + write)", release), ("floor (same rows, plain pyarrow)", floor)):
-        print(f"{name}: {r['seconds']:.2f} s CPU, peak RSS {r['peak_rss_mb']:.0f} MB, {r['bytes'] / 1e6:.1f} MB on disk")
+        print(
+            f"{name}: {r['seconds']:.2f} s CPU, peak RSS {r['peak_rss_mb']:.0f} MB, {r['bytes'] / 1e6:.1f} MB on disk"
+        )
     print(f"ratio release / floor (CPU time): {release['seconds'] / floor['seconds']:.2f}x (goal: within 2x)")
     print(f"ratio release / floor (peak RSS): {release['peak_rss_mb'] / floor['peak_rss_mb']:.2f}x")
 

@@ -195,7 +195,10 @@ def _motivation(f: CardFacts) -> str:
 
 
 def _sources(f: CardFacts) -> str:
-    rows = [(src or "(unknown)", lang, n) for (src, lang), n in sorted(f.sources.items(), key=lambda kv: (kv[0][0] or "", kv[0][1]))]
+    rows = [
+        (src or "(unknown)", lang, n)
+        for (src, lang), n in sorted(f.sources.items(), key=lambda kv: (kv[0][0] or "", kv[0][1]))
+    ]
     licence = (
         "The `license: other` above says no single open licence covers this dataset."
         if f.license == "other"
@@ -217,7 +220,10 @@ def _languages(f: CardFacts) -> str:
     for lang in sorted({lang for v in f.split_docs.values() for lang in v}):
         name, script, direction = LANGUAGES.get(lang, (lang, "?", "?"))
         n = sum(v.get(lang, 0) for v in f.split_docs.values())
-        variety = ", ".join(f.varieties.get(lang, ())) or "not recorded per document: the written news register of its sources"
+        variety = (
+            ", ".join(f.varieties.get(lang, ()))
+            or "not recorded per document: the written news register of its sources"
+        )
         rows.append((lang, name, script, direction, n, variety))
     return (
         "## Languages\n\n"
@@ -239,7 +245,14 @@ def _schema(f: CardFacts) -> str:
     rels = table(
         ["relation", "head types", "tail types", "symmetric", "definition", "count"],
         [
-            (r.label, ", ".join(r.head), ", ".join(r.tail), "yes" if r.symmetric else "no", r.definition, relation_total[r.label])
+            (
+                r.label,
+                ", ".join(r.head),
+                ", ".join(r.tail),
+                "yes" if r.symmetric else "no",
+                r.definition,
+                relation_total[r.label],
+            )
             for r in s.relation_types
         ],
     )
@@ -253,11 +266,21 @@ def _schema(f: CardFacts) -> str:
 
 def _counts(f: CardFacts) -> str:
     langs = sorted({lang for v in f.split_docs.values() for lang in v})
-    split_rows = [(split, *(by.get(lang, 0) for lang in langs), sum(by.values())) for split, by in sorted(f.split_docs.items())]
+    split_rows = [
+        (split, *(by.get(lang, 0) for lang in langs), sum(by.values())) for split, by in sorted(f.split_docs.items())
+    ]
     labels = [t.label for t in f.schema.entity_types]
-    mention_rows = [(lang, *(f.mentions.get(lang, {}).get(t, 0) for t in labels), sum(f.mentions.get(lang, {}).values())) for lang in langs]
-    rel_labels = [r.label for r in f.schema.relation_types if any(f.relations.get(lang, {}).get(r.label) for lang in langs)]
-    rel_rows = [(lang, *(f.relations.get(lang, {}).get(r, 0) for r in rel_labels), sum(f.relations.get(lang, {}).values())) for lang in langs]
+    mention_rows = [
+        (lang, *(f.mentions.get(lang, {}).get(t, 0) for t in labels), sum(f.mentions.get(lang, {}).values()))
+        for lang in langs
+    ]
+    rel_labels = [
+        r.label for r in f.schema.relation_types if any(f.relations.get(lang, {}).get(r.label) for lang in langs)
+    ]
+    rel_rows = [
+        (lang, *(f.relations.get(lang, {}).get(r, 0) for r in rel_labels), sum(f.relations.get(lang, {}).values()))
+        for lang in langs
+    ]
     excluded = ", ".join(f"{n} {reason.replace('_', ' ')}" for reason, n in sorted(f.excluded.items())) or "none"
     return (
         "## Counts\n\n### Documents per split and language\n\n"
@@ -335,7 +358,8 @@ def _format(f: CardFacts) -> str:
         "surface form; other languages when it has no English mention), `aliases` [{`language`, `aliases`}], "
         "`documents` (ids of the split's documents it occurs in).\n"
         "- `tokens`: `doc_id`, `language`, `tokens`, `ner_tags` (ClassLabel: " + tags + "). A token is a run "
-        "of Unicode letters, combining marks, numbers and underscores (an apostrophe between letters stays inside, as in "
+        "of Unicode letters, combining marks, numbers and underscores (an apostrophe between letters stays "
+        "inside, as in "
         "Swahili *ng'ombe*), or any other single non-space character; this works the same for English, Arabic "
         "(diacritics and tatweel stay in the word) and Swahili. A token overlapping a mention is tagged with it.\n\n"
         "Beside the data: `source/` holds what the release was built from (every annotator's normalized, "
@@ -349,13 +373,25 @@ def _limitations(f: CardFacts) -> str:
     n_docs = sum(sum(v.values()) for v in f.split_docs.values())
     items = [
         "No double annotation yet: the gold has not been checked by a second annotator." if not f.agreement else "",
-        f"{_n(lim['overlapping'], 'mention overlaps', 'mentions overlap')} a longer one and "
-        f"{'is' if lim['overlapping'] == 1 else 'are'} missing from the `tokens` config (BIO cannot nest); the "
-        "`documents` config has every mention." if lim["overlapping"] else "",
-        f"{_n(lim['inside_token'], 'mention starts', 'mentions start')} or ends inside a token (often an Arabic "
-        "clitic such as و or ل attached to a name): the `tokens` config tags the whole token." if lim["inside_token"] else "",
-        f"{_n(lim['relations_without_entity'], 'relation joins', 'relations join')} a mention without an entity id "
-        "and is left out of the `triples` config." if lim["relations_without_entity"] else "",
+        (
+            f"{_n(lim['overlapping'], 'mention overlaps', 'mentions overlap')} a longer one and "
+            f"{'is' if lim['overlapping'] == 1 else 'are'} missing from the `tokens` config (BIO cannot nest); the "
+            "`documents` config has every mention."
+            if lim["overlapping"]
+            else ""
+        ),
+        (
+            f"{_n(lim['inside_token'], 'mention starts', 'mentions start')} or ends inside a token (often an Arabic "
+            "clitic such as و or ل attached to a name): the `tokens` config tags the whole token."
+            if lim["inside_token"]
+            else ""
+        ),
+        (
+            f"{_n(lim['relations_without_entity'], 'relation joins', 'relations join')} a mention without an entity id "
+            "and is left out of the `triples` config."
+            if lim["relations_without_entity"]
+            else ""
+        ),
         "Entity names and types in the `entities` config are chosen automatically from the mentions "
         "(see Data format); they describe the entity, they are not gold labels.",
         "Relations link the mentions the relation rules (Schema) ask for, not every pair of mentions of two "
@@ -377,7 +413,8 @@ def _how_to(f: CardFacts) -> str:
         "## How to score a system\n\n"
         "Write one JSON line per document (`doc_id`, and any of `mentions` [{`id`, `start`, `end`, `type`}], "
         "`relations` [{`head`, `tail`, `type`}], `triples` [{`subject`, `predicate`, `object`}]), then:\n\n"
-        f"```\ncuration evaluate --gold exports/{f.name}/{f.version} --predictions predictions.jsonl --split {split}\n```\n\n"
+        f"```\ncuration evaluate --gold exports/{f.name}/{f.version} --predictions predictions.jsonl "
+        f"--split {split}\n```\n\n"
         "It reports precision, recall and F1 for mentions (strict, exact, partial, type), relations (strict, "
         "boundaries) and triples (aliases matched after Unicode normalization), overall, per language and per type.\n"
     )

@@ -45,7 +45,9 @@ def render_changelog(
         for c in [by_kind[kind]]
         if any(c.values())
     ]
-    entry.append(table(["language", "kind", "added", "removed", "changed"], rows) if rows else "No differences in the data.\n")
+    entry.append(
+        table(["language", "kind", "added", "removed", "changed"], rows) if rows else "No differences in the data.\n"
+    )
     for label, ids in (("added", diff.added), ("removed", diff.removed), ("changed", diff.changed)):
         if ids and previous_version is not None:
             entry.append(f"Documents {label}: {_ids(ids)}.\n")

@@ -165,7 +165,9 @@ def load_release_config(path: Path | str, config: str, split: str) -> list[dict[
     """
     folder = Path(path)
     if not folder.is_dir():
-        raise ReleaseError(f"{folder}: no such release folder. Pass the folder of a release, e.g. exports/<name>/<version>.")
+        raise ReleaseError(
+            f"{folder}: no such release folder. Pass the folder of a release, e.g. exports/<name>/<version>."
+        )
     verbosity = datasets.logging.get_verbosity()
     datasets.logging.set_verbosity(logging.ERROR)
     try:
@@ -176,7 +178,9 @@ def load_release_config(path: Path | str, config: str, split: str) -> list[dict[
                 if "not found" in str(exc) and "config" in str(exc).lower():
                     available = ", ".join(datasets.get_dataset_config_names(str(folder)))
                     raise ReleaseError(f"{folder}: no config {config!r}. Use one of: {available}.") from exc
-                raise ReleaseError(f"{folder}: cannot be read as a dataset ({exc}). Check its README.md and data files.") from exc
+                raise ReleaseError(
+                    f"{folder}: cannot be read as a dataset ({exc}). Check its README.md and data files."
+                ) from exc
             except FileNotFoundError as exc:
                 raise ReleaseError(f"{folder}: no data files found ({exc}). Pass the folder of a release.") from exc
             splits = _declared_splits(builder)

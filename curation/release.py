@@ -72,7 +72,9 @@ def check_new_version(exports: Path, name: str, version: str) -> str | None:
     if target.exists():
         raise ReleaseError(
             f"{target} already exists: a release is never overwritten. Release a new version "
-            f"(the last one is {last})." if last else f"{target} already exists: a release is never overwritten."
+            f"(the last one is {last})."
+            if last
+            else f"{target} already exists: a release is never overwritten."
         )
     if last and parse_version(version) <= parse_version(last):
         raise ReleaseError(
@@ -84,7 +86,9 @@ def check_new_version(exports: Path, name: str, version: str) -> str | None:
 
 def next_version(version: str, level: str) -> str:
     major, minor, patch = parse_version(version)
-    return {"major": f"{major + 1}.0.0", "minor": f"{major}.{minor + 1}.0", "patch": f"{major}.{minor}.{patch + 1}"}[level]
+    return {"major": f"{major + 1}.0.0", "minor": f"{major}.{minor + 1}.0", "patch": f"{major}.{minor}.{patch + 1}"}[
+        level
+    ]
 
 
 def bump_level(old: str, new: str) -> str:
@@ -172,8 +176,8 @@ def release_snapshot(
         accept_single=accept_single if accept_single is not None else before.get("accept_single", True),
         tool_version=__version__,
     )
-    built = build_from(normalized.documents, normalized.annotations, schema, schema_path.read_bytes(), previous, options,
-                       adjudicate=adjudicate, predictions=normalized.predictions)  # fmt: skip
+    built = build_from(normalized.documents, normalized.annotations, schema, schema_path.read_bytes(), previous,
+                       options, adjudicate=adjudicate, predictions=normalized.predictions)  # fmt: skip
     if previous_version:
         check_bump(previous_version, version, built.level, force_version)
     path = write_release(exports / name / version, built.files)
@@ -339,12 +343,20 @@ def check_release(folder: Path) -> CheckReport:
     try:
         options = BuildOptions.from_json(json.loads((source / "build.json").read_text(encoding="utf-8")))
         schema = load_schema(source / "schema.json")
-        documents = {d["doc_id"]: Document.from_dict(d) for d in read_jsonl_gz((source / "documents.jsonl.gz").read_bytes())}
-        annotations = tuple(Annotation.from_dict(a) for a in read_jsonl_gz((source / "annotations.jsonl.gz").read_bytes()))
+        documents = {
+            d["doc_id"]: Document.from_dict(d) for d in read_jsonl_gz((source / "documents.jsonl.gz").read_bytes())
+        }
+        annotations = tuple(
+            Annotation.from_dict(a) for a in read_jsonl_gz((source / "annotations.jsonl.gz").read_bytes())
+        )
         pred_path = source / "predictions.jsonl.gz"
-        predictions = tuple(Annotation.from_dict(a) for a in read_jsonl_gz(pred_path.read_bytes())) if pred_path.exists() else ()
+        predictions = (
+            tuple(Annotation.from_dict(a) for a in read_jsonl_gz(pred_path.read_bytes())) if pred_path.exists() else ()
+        )
         prev_path = source / "previous.json.gz"
-        previous = ReleaseState.from_json(json.loads(gzip.decompress(prev_path.read_bytes()))) if prev_path.exists() else None
+        previous = (
+            ReleaseState.from_json(json.loads(gzip.decompress(prev_path.read_bytes()))) if prev_path.exists() else None
+        )
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise ReleaseError(
             f"{folder}: cannot rebuild from source/ ({exc}). The release is damaged; restore it from the original copy."

@@ -124,7 +124,11 @@ def build_release(inputs: BuildInputs) -> Built:
     files["README.md"] = render_card(facts).encode("utf-8")
     data_sha = {p: sha256(b) for p, b in files.items() if p != "README.md"}
     state = state_from_rows(
-        opts.version, rows.rows["documents"], symmetric=symmetric, data_sha256=data_sha, card_sha256=sha256(files["README.md"])
+        opts.version,
+        rows.rows["documents"],
+        symmetric=symmetric,
+        data_sha256=data_sha,
+        card_sha256=sha256(files["README.md"]),
     )
     base = previous or ReleaseState(version="", documents={}, entities={})
     diff = diff_states(base, state)

@@ -118,7 +118,14 @@ def state_from_rows(
                 language=row["language"],
                 split=split,
                 text_sha256=text_sha256(row["text"]),
-                fields=(row["source"], row["url"], row["title"], row["published"], row["n_annotators"], row["adjudication"]),
+                fields=(
+                    row["source"],
+                    row["url"],
+                    row["title"],
+                    row["published"],
+                    row["n_annotators"],
+                    row["adjudication"],
+                ),
                 mentions=frozenset(
                     (m["start"], m["end"], m["type"], m["entity_id"], m["text"]) for m in row["mentions"]
                 ),
@@ -132,7 +139,9 @@ def state_from_rows(
     return ReleaseState(version=version, documents=documents, entities=entities, **extra)
 
 
-def _relation_key(rtype: str, head: tuple[int, int], tail: tuple[int, int], symmetric: frozenset[str]) -> tuple[Any, ...]:
+def _relation_key(
+    rtype: str, head: tuple[int, int], tail: tuple[int, int], symmetric: frozenset[str]
+) -> tuple[Any, ...]:
     if rtype in symmetric and tail < head:
         head, tail = tail, head
     return (rtype, head, tail)

@@ -79,9 +79,7 @@ def renumber(gold: GoldDocument, split: str) -> ReleasedDocument:
     """The gold document with mentions ``m1..`` in text order and relations ``r1..``."""
     mentions = sorted(gold.mentions, key=lambda m: (m.start, m.end, m.type, m.entity_id or ""))
     id_map = {m.id: f"m{i}" for i, m in enumerate(mentions, start=1)}
-    new_mentions = tuple(
-        Mention(id_map[m.id], m.start, m.end, m.text, m.type, m.entity_id) for m in mentions
-    )
+    new_mentions = tuple(Mention(id_map[m.id], m.start, m.end, m.text, m.type, m.entity_id) for m in mentions)
     relations = []
     for rel in gold.relations:
         for end in (rel.head, rel.tail):
@@ -136,9 +134,7 @@ def release_rows(
     gold: Sequence[GoldDocument], splits: Mapping[str, str], *, entity_labels: Sequence[str], symmetric: Iterable[str]
 ) -> ReleaseRows:
     """Rows of the four configs (``documents``, ``triples``, ``entities``, ``tokens``) per split."""
-    documents = tuple(
-        renumber(g, splits[g.doc_id]) for g in sorted(gold, key=lambda g: g.doc_id)
-    )
+    documents = tuple(renumber(g, splits[g.doc_id]) for g in sorted(gold, key=lambda g: g.doc_id))
     entities = entity_table(documents)
     out = ReleaseRows(documents, entities)
     symmetric = frozenset(symmetric)
@@ -250,4 +246,3 @@ def _triple_rows(
             }
         )
     return rows, usable
-

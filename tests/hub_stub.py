@@ -121,7 +121,8 @@ class HubStub:
         if r is None:
             return 404, {"error": "Repository not found"}
         return 200, [
-            {"type": "file", "path": p, "size": len(b), "oid": hashlib.sha1(b).hexdigest()} for p, b in sorted(r.files.items())
+            {"type": "file", "path": p, "size": len(b), "oid": hashlib.sha1(b).hexdigest()}
+            for p, b in sorted(r.files.items())
         ]
 
     def _preupload(self, body: bytes, repo: str, rev: str) -> tuple[int, Any]:

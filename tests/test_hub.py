@@ -42,7 +42,9 @@ def test_push_uploads_the_folder_tags_it_and_prints_the_commit(hub, tmp_path):
 
 def test_a_new_version_replaces_the_tree_and_gets_its_own_tag(hub, tmp_path):
     assert release(SNAPSHOT, tmp_path, "1.0.0").exit_code == 0
-    first = run("release", "--check", tmp_path / NAME / "1.0.0", "--push-to-hub", "org/geo-news", "--json", env=env(hub))
+    first = run(
+        "release", "--check", tmp_path / NAME / "1.0.0", "--push-to-hub", "org/geo-news", "--json", env=env(hub)
+    )
     assert first.exit_code == 0, first.output
     repo = hub.repos["org/geo-news"]
     assert json.loads(first.stdout) == {
@@ -82,7 +84,9 @@ def test_a_version_is_never_pushed_twice(hub, tmp_path):
 def test_the_token_comes_from_hf_token_only(hub, tmp_path):
     assert release(SNAPSHOT, tmp_path, "1.0.0").exit_code == 0
     folder = tmp_path / NAME / "1.0.0"
-    missing = run("release", "--check", folder, "--push-to-hub", "org/geo-news", env={"HF_ENDPOINT": hub.url, "HF_TOKEN": ""})
+    missing = run(
+        "release", "--check", folder, "--push-to-hub", "org/geo-news", env={"HF_ENDPOINT": hub.url, "HF_TOKEN": ""}
+    )
     assert missing.exit_code == 1
     assert missing.stderr.endswith(
         "Error: HF_TOKEN is not set. Export a Hugging Face write token as HF_TOKEN (it is never read from the command "

@@ -167,7 +167,12 @@ def test_release_json_and_manifest(first):
     info = json.loads((folder / "release.json").read_text(encoding="utf-8"))
     assert info["snapshot_sha256"] == hashlib.sha256(SNAPSHOT.read_bytes()).hexdigest()
     assert info["created_at"] == "2024-05-03T08:15:00Z"
-    assert (info["version"], info["previous_version"], info["change"], info["features_version"]) == ("1.0.0", None, "initial", "1.0")
+    assert (info["version"], info["previous_version"], info["change"], info["features_version"]) == (
+        "1.0.0",
+        None,
+        "initial",
+        "1.0",
+    )
     assert info["schema"]["sha256"] == hashlib.sha256((ROOT / "schemas" / "schema.json").read_bytes()).hexdigest()
     assert info["counts"] == {
         "documents": 3, "documents_by_language": {"ar": 1, "en": 1, "sw": 1}, "mentions": 11, "relations": 7,
@@ -221,7 +226,8 @@ def test_check_catches_edited_source_records(first, tmp_path):
     copy_dir = tmp_path / "1.0.0"
     shutil.copytree(first[0], copy_dir)
     (copy_dir / "source" / "build.json").write_text(
-        (copy_dir / "source" / "build.json").read_text(encoding="utf-8").replace('"other"', '"cc-by-4.0"'), encoding="utf-8"
+        (copy_dir / "source" / "build.json").read_text(encoding="utf-8").replace('"other"', '"cc-by-4.0"'),
+        encoding="utf-8",
     )
     (copy_dir / "CHANGELOG.md").unlink()
     result = run("release", "--check", copy_dir)

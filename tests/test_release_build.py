@@ -41,7 +41,9 @@ GOLD = (
 
 def inputs(gold_docs=GOLD, previous=None, **options):
     annotations = tuple(Annotation(g.doc_id, "77", "annotator-1", g.mentions, g.relations) for g in gold_docs)
-    decisions = tuple(Decision(g.doc_id, "mention", m.id, "single_annotation", ("77",)) for g in gold_docs for m in g.mentions)
+    decisions = tuple(
+        Decision(g.doc_id, "mention", m.id, "single_annotation", ("77",)) for g in gold_docs for m in g.mentions
+    )
     return BuildInputs(
         documents={g.doc_id: g.document for g in gold_docs}, annotations=annotations, gold=tuple(gold_docs),
         decisions=decisions, excluded={}, agreement=None, schema=SCHEMA, schema_bytes=DEFAULT_SCHEMA_PATH.read_bytes(),
@@ -58,12 +60,20 @@ def test_ids_are_renumbered_in_text_order_and_logged_in_the_decisions():
     built = build_release(inputs())
     en = rows(built, "documents")[0]
     assert [(m["id"], m["start"], m["text"]) for m in en["mentions"]] == [
-        ("m1", 0, "Putin"), ("m2", 10, "Kim Jong Un"), ("m3", 23, "Kim"), ("m4", 34, "Kim")]
+        ("m1", 0, "Putin"),
+        ("m2", 10, "Kim Jong Un"),
+        ("m3", 23, "Kim"),
+        ("m4", 34, "Kim"),
+    ]
     assert en["relations"] == [{"id": "r1", "type": "met_with", "head": "vladimir_putin", "tail": "kim_jong_un",
                                 "head_mention": "m1", "tail_mention": "m2"}]  # fmt: skip
     decisions = pq.read_table(io.BytesIO(built.files["source/decisions.parquet"])).to_pylist()
     assert [(d["item_id"], d["release_id"]) for d in decisions if d["doc_id"] == "en-1"] == [
-        ("77/reg6", "m4"), ("77/reg7", "m3"), ("77/reg8", "m2"), ("77/reg9", "m1")]
+        ("77/reg6", "m4"),
+        ("77/reg7", "m3"),
+        ("77/reg8", "m2"),
+        ("77/reg9", "m1"),
+    ]
     assert "77/" not in "".join(json.dumps(rows(built, c)) for c in ("documents", "triples", "entities", "tokens"))
 
 
@@ -79,7 +89,9 @@ def test_entity_names_types_and_aliases_are_release_wide():
 
 def test_symmetric_triples_are_written_once_and_relations_without_ids_are_counted():
     built = build_release(inputs())
-    triples = [(t["doc_id"], t["subject"], t["subject_id"], t["predicate"], t["object_id"]) for t in rows(built, "triples")]
+    triples = [
+        (t["doc_id"], t["subject"], t["subject_id"], t["predicate"], t["object_id"]) for t in rows(built, "triples")
+    ]
     assert triples == [("en-1", "Kim Jong Un", "kim_jong_un", "met_with", "vladimir_putin"),
                        ("sw-1", "Kim", "kim_jong_un", "met_with", "vladimir_putin")]  # fmt: skip
     card = built.files["README.md"].decode()

@@ -21,7 +21,10 @@ def new_document(data, doc_id="en-002", user=12, annotation_id=206):
         data.append(task)
     task = next(t for t in data if t["data"]["doc_id"] == doc_id)
     result = []
-    for rid, (start, end, label, entity) in {"d1": (0, 11, "GPE", "north_korea"), "d2": (21, 31, "WEAPON", "hwasong_18")}.items():
+    for rid, (start, end, label, entity) in {
+        "d1": (0, 11, "GPE", "north_korea"),
+        "d2": (21, 31, "WEAPON", "hwasong_18"),
+    }.items():
         value = {"start": start, "end": end}
         result.append({"id": rid, "from_name": "label", "to_name": "text", "type": "labels",
                        "value": value | {"text": text[start:end], "labels": [label]}})  # fmt: skip
@@ -37,7 +40,9 @@ def new_document(data, doc_id="en-002", user=12, annotation_id=206):
 def changed_gold(data):
     """sw-001 loses its `visited` relation: changed gold in a released document."""
     data = json.loads(json.dumps(data))
-    data[0]["annotations"][0]["result"] = [r for r in data[0]["annotations"][0]["result"] if r.get("labels") != ["visited"]]
+    data[0]["annotations"][0]["result"] = [
+        r for r in data[0]["annotations"][0]["result"] if r.get("labels") != ["visited"]
+    ]
     return data
 
 
@@ -67,7 +72,10 @@ def test_the_version_must_be_greater_than_the_last(exports):
     assert error(release(SNAPSHOT, exports, "0.9.0")) == (
         f"Error: Version 0.9.0 is not greater than 1.0.0, the last release of {NAME}. Use a higher version, e.g. 1.0.1.\n"
     )
-    assert error(release(SNAPSHOT, exports, "1.0")) == "Error: Version '1.0' is not MAJOR.MINOR.PATCH. Use e.g. --version 1.0.0.\n"
+    assert (
+        error(release(SNAPSHOT, exports, "1.0"))
+        == "Error: Version '1.0' is not MAJOR.MINOR.PATCH. Use e.g. --version 1.0.0.\n"
+    )
     assert sorted(p.name for p in (exports / NAME).iterdir()) == ["1.0.0"]
 
 
@@ -95,18 +103,24 @@ def test_new_documents_need_a_minor_bump(exports, tmp_path):
     assert error(release(snapshot, exports, "1.0.1")).startswith("Error: Version 1.0.1 is a patch bump of 1.0.0, but")
     result = release(snapshot, exports, "1.1.0")
     assert result.exit_code == 0, result.output
-    assert result.stderr == "Released 1.1.0 (minor change since 1.0.0): 4 documents, 13 mentions, 8 relations, 15 files.\n"
+    assert (
+        result.stderr == "Released 1.1.0 (minor change since 1.0.0): 4 documents, 13 mentions, 8 relations, 15 files.\n"
+    )
     changelog = (exports / NAME / "1.1.0" / "CHANGELOG.md").read_text(encoding="utf-8")
-    assert changelog == (
-        "# Changelog\n\nEach entry compares a release with the previous release of the same name.\n\n"
-        "## 1.1.0\n\n"
-        "Compared with 1.0.0. Change minor: new documents, released ones unchanged.\n\n"
-        "| language | kind | added | removed | changed |\n|---|---|---|---|---|\n"
-        "| en | documents | 1 | 0 | 0 |\n| en | mentions | 2 | 0 | 0 |\n| en | relations | 1 | 0 | 0 |\n"
-        "| en | entities | 2 | 0 | 0 |\n| sw | entities | 0 | 0 | 1 |\n\n"
-        "Documents added: `en-002`.\n\n"
-        "## 1.0.0\n\nFirst release.\n\n"
-    ) + (exports / NAME / "1.0.0" / "CHANGELOG.md").read_text(encoding="utf-8").split("First release.\n\n", 1)[1]
+    assert (
+        changelog
+        == (
+            "# Changelog\n\nEach entry compares a release with the previous release of the same name.\n\n"
+            "## 1.1.0\n\n"
+            "Compared with 1.0.0. Change minor: new documents, released ones unchanged.\n\n"
+            "| language | kind | added | removed | changed |\n|---|---|---|---|---|\n"
+            "| en | documents | 1 | 0 | 0 |\n| en | mentions | 2 | 0 | 0 |\n| en | relations | 1 | 0 | 0 |\n"
+            "| en | entities | 2 | 0 | 0 |\n| sw | entities | 0 | 0 | 1 |\n\n"
+            "Documents added: `en-002`.\n\n"
+            "## 1.0.0\n\nFirst release.\n\n"
+        )
+        + (exports / NAME / "1.0.0" / "CHANGELOG.md").read_text(encoding="utf-8").split("First release.\n\n", 1)[1]
+    )
 
 
 def test_changed_gold_in_a_released_document_needs_a_major_bump(exports, tmp_path):
@@ -173,7 +187,12 @@ def test_released_documents_keep_their_split_and_options_carry_over(exports, tmp
     folder = exports / NAME / "1.2.0"
     build = json.loads((folder / "source" / "build.json").read_text(encoding="utf-8"))
     assert (build["split_config"], build["split_seed"]) == ("train=0.5,test=0.5", "alpha")
-    assert [r["doc_id"] for r in load_release_config(folder, "documents", "test")] == ["ar-001", "en-001", "en-003", "sw-001"]
+    assert [r["doc_id"] for r in load_release_config(folder, "documents", "test")] == [
+        "ar-001",
+        "en-001",
+        "en-003",
+        "sw-001",
+    ]
     assert [r["doc_id"] for r in load_release_config(folder, "documents", "train")] == ["en-002"]
     assert json.loads((folder / "release.json").read_text())["splits"]["documents"] == {"test": 4, "train": 1}
 
