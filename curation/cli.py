@@ -509,6 +509,8 @@ def release_command(snapshot: Path | None, version: str | None, exports: Path, n
                 "A release is never edited in place: restore it from its original copy."
             )
         say(f"{check_dir}: all {report.files} files match a rebuild from source/ and MANIFEST.sha256.")
+        if report.built_with != __version__:
+            say(f"Note: built by curation {report.built_with}, checked with curation {__version__}.")
         folder = check_dir
         result = None
     else:

@@ -363,7 +363,7 @@ def check_release(folder: Path) -> CheckReport:
         ) from exc
     built = build_from(documents, annotations, schema, (source / "schema.json").read_bytes(), previous, options,
                        adjudicate=adjudicate, predictions=predictions)  # fmt: skip
-    actual = sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
+    actual = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
     report = CheckReport(folder, files=len(actual), built_with=options.tool_version)
     for rel in actual:
         data = (folder / rel).read_bytes()
