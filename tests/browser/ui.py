@@ -1,0 +1,301 @@
+"""Label Studio's labelling view, driven the way an annotator drives it.
+
+Every action goes through the mouse and keyboard of a real Chromium: spans are selected by
+dragging from the first to the last character (their on-screen boxes are measured with a DOM
+``Range``, so right-to-left lines are dragged right to left), labels are given by hotkey,
+entity ids are typed into the per-region box, relations are drawn with Alt+R and a click on
+the second span. Nothing is written into Label Studio's state from JavaScript: scripts only
+read the page (text shown, element geometry).
+
+Selectors are Label Studio 1.23's class names (``lsf-*``, ``htx-highlight``); they live here
+only, so a Label Studio upgrade that renames them breaks one file.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+from playwright.sync_api import Locator, Page, expect
+
+TEXT_LINES = ".lsf-richtext__container .lsf-richtext__line"
+HIGHLIGHT = ".htx-highlight"
+
+#: Screen boxes of the characters that start and end the ``nth`` occurrence of ``needle`` in
+#: the text, and the drag that selects it (reading order: right to left on RTL lines).
+_SPAN_DRAG = """([needle, nth]) => {
+  const container = document.querySelector('.lsf-richtext__container');
+  const walker = document.createTreeWalker(container, NodeFilter.SHOW_TEXT);
+  const box = (node, a, b) => { const r = document.createRange(); r.setStart(node, a); r.setEnd(node, b);
+                                return r.getClientRects()[0]; };
+  let node, seen = 0;
+  while ((node = walker.nextNode())) {
+    for (let i = node.data.indexOf(needle); i >= 0; i = node.data.indexOf(needle, i + 1)) {
+      if (seen++ < nth) continue;
+      const chars = Array.from(needle);
+      const first = box(node, i, i + chars[0].length);
+      const last = box(node, i + needle.length - chars[chars.length - 1].length, i + needle.length);
+      const middle = (r) => (r.top + r.bottom) / 2;
+      let scroller = node.parentElement;
+      while (scroller && !(scroller.scrollHeight > scroller.clientHeight
+                           && /(auto|scroll)/.test(getComputedStyle(scroller).overflowY))) scroller = scroller.parentElement;
+      const shown = scroller ? scroller.getBoundingClientRect() : {top: 0, bottom: innerHeight};
+      const drag = first.left > last.left
+        ? {from: [first.right - 1, middle(first)], to: [last.left + 1, middle(last)]}
+        : {from: [first.left + 1, middle(first)], to: [last.right - 1, middle(last)]};
+      return {...drag, shown: [Math.max(shown.top, 0), Math.min(shown.bottom, innerHeight)]};
+    }
+  }
+  return null;
+}"""
+
+#: For each text line, the screen lines it wraps into: [left gap, right gap] between the text
+#: and the column it may fill (the container's content box less the line's own padding, which
+#: Label Studio uses as a gutter), for every visual line (boxes of one visual line merged).
+_LINE_GEOMETRY = """() => {
+  const container = document.querySelector('.lsf-richtext__container');
+  const px = (style, name) => parseFloat(style[name]) || 0;
+  const box = getComputedStyle(container), outer = container.getBoundingClientRect();
+  return [...container.querySelectorAll('.lsf-richtext__line')].map((line) => {
+    const own = getComputedStyle(line);
+    const left = outer.left + px(box, 'paddingLeft') + px(box, 'borderLeftWidth') + px(own, 'paddingLeft');
+    const right = outer.right - px(box, 'paddingRight') - px(box, 'borderRightWidth') - px(own, 'paddingRight');
+    const rows = [];  // [middle, left, right] per visual line
+    const walker = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);
+    for (let node; (node = walker.nextNode()); ) {
+      const range = document.createRange(); range.selectNodeContents(node);
+      for (const r of range.getClientRects()) {
+        if (r.width === 0) continue;
+        const middle = (r.top + r.bottom) / 2;
+        const row = rows.find((row) => Math.abs(row[0] - middle) < r.height / 2);
+        if (row) { row[1] = Math.min(row[1], r.left); row[2] = Math.max(row[2], r.right); }
+        else rows.push([middle, r.left, r.right]);
+      }
+    }
+    return rows.map(([, l, r]) => [l - left, right - r]);
+  });
+}"""
+
+
+def paragraph_direction(line: str) -> str | None:
+    """``"rtl"``/``"ltr"`` from the first strong character (what ``unicode-bidi: plaintext`` uses)."""
+    for ch in line:
+        kind = unicodedata.bidirectional(ch)
+        if kind in ("R", "AL"):
+            return "rtl"
+        if kind == "L":
+            return "ltr"
+    return None
+
+
+@dataclass(frozen=True)
+class Misaligned:
+    line: int
+    direction: str
+    gaps: tuple[float, float]
+    text: str
+
+
+class LabellingView:
+    """One task open in Label Studio's labelling view, for one logged-in annotator."""
+
+    def __init__(self, page: Page, base_url: str) -> None:
+        self.page = page
+        self.base_url = base_url
+
+    # --- opening and reading -----------------------------------------------------------
+
+    def open(self, project_id: int, task_id: int) -> "LabellingView":
+        """Open a task the way a link from the project's task list does; wait for its text."""
+        self.page.goto(f"{self.base_url}/projects/{project_id}/data?task={task_id}")
+        self.page.locator(TEXT_LINES).first.wait_for(state="attached")
+        expect(self.page.locator(".lsf-current-task__task-id")).to_have_text(str(task_id))
+        return self
+
+    def wait_for_regions(self, count: int) -> None:
+        """Wait until the Regions list shows ``count`` regions (pre-annotations load after the text)."""
+        expect(self.regions()).to_have_count(count)
+
+    def shown_text(self) -> str:
+        """The article text exactly as rendered (one DOM line per text line)."""
+        return self.page.evaluate(
+            f"() => [...document.querySelectorAll('{TEXT_LINES}')].map(e => e.textContent).join('\\n')"
+        )
+
+    def header(self) -> Locator:
+        return self.page.locator(".lsf-main-view h3").first
+
+    def label_buttons(self) -> dict[str, str]:
+        """Entity label -> hotkey, as shown above the text."""
+        labels = self.page.locator(".lsf-labels .lsf-label:visible")
+        return {
+            label.locator(".lsf-label__text").inner_text(): label.locator(".lsf-label__hotkey").inner_text()
+            for label in labels.all()
+        }
+
+    def highlights(self) -> list[str]:
+        """Texts of the labelled spans, in document order (a span split by markup counts once)."""
+        return self.page.evaluate(
+            f"""() => {{ const seen = new Map();
+              for (const e of document.querySelectorAll('{HIGHLIGHT}')) {{
+                const key = [...e.classList].find(c => /^htx-highlight-/.test(c)) || e;
+                seen.set(key, (seen.get(key) || '') + e.textContent); }}
+              return [...seen.values()]; }}"""
+        )
+
+    def misaligned_lines(self) -> list[Misaligned]:
+        """Lines not aligned to the start edge of their own direction (RTL: right, LTR: left).
+
+        Only the last visual line of each wrapped paragraph is informative (the others fill the
+        width), but every visual line is checked: all must touch the start edge within 3 px.
+        """
+        lines = self.shown_text().split("\n")
+        geometry = self.page.evaluate(_LINE_GEOMETRY)
+        assert len(geometry) == len(lines)
+        bad = []
+        for number, (line, rows) in enumerate(zip(lines, geometry), start=1):
+            direction = paragraph_direction(line)
+            if direction is None:
+                continue
+            start_gap = 1 if direction == "rtl" else 0
+            for gaps in rows:
+                if abs(gaps[start_gap]) > 3:
+                    bad.append(Misaligned(number, direction, (round(gaps[0]), round(gaps[1])), line[:40]))
+                    break
+        return bad
+
+    # --- labelling ---------------------------------------------------------------------
+
+    def _span_drag(self, needle: str, nth: int) -> dict[str, Any]:
+        drag: dict[str, Any] | None = self.page.evaluate(_SPAN_DRAG, [needle, nth])
+        assert drag is not None, f"{needle!r} (occurrence {nth}) is not in the text shown"
+        return drag
+
+    def scroll_to_span(self, needle: str, nth: int = 0) -> dict[str, Any]:
+        """Scroll the text with the mouse wheel until the span is well inside the visible area."""
+        for _ in range(20):
+            drag = self._span_drag(needle, nth)
+            (top, bottom), ys = drag["shown"], (drag["from"][1], drag["to"][1])
+            if top + 60 <= min(ys) and max(ys) <= bottom - 60:
+                return drag
+            self.page.mouse.move(drag["from"][0], (top + bottom) / 2)
+            self.page.mouse.wheel(0, min(ys) - (top + bottom) / 2)
+            self.page.wait_for_timeout(100)  # the wheel scrolls asynchronously; measure again
+        raise AssertionError(f"could not scroll {needle!r} into view")
+
+    def select_span(self, needle: str, nth: int = 0) -> None:
+        """Drag the mouse over the ``nth`` occurrence of ``needle`` in the text (scrolling to it first)."""
+        drag = self.scroll_to_span(needle, nth)
+        mouse = self.page.mouse
+        mouse.move(*drag["from"])
+        mouse.down()
+        mouse.move(*drag["to"], steps=8)
+        mouse.up()
+
+    def label_span(self, needle: str, hotkey: str, nth: int = 0) -> None:
+        """Press the label's hotkey, drag over the span; wait for its new region in the list."""
+        before = self.regions().count()
+        self.page.keyboard.press("Escape")  # with a region selected, the hotkey would relabel it
+        self.page.keyboard.press(hotkey)
+        self.select_span(needle, nth)
+        expect(self.regions()).to_have_count(before + 1)
+        self.page.keyboard.press(hotkey)  # release the label, so later clicks select regions
+
+    def regions(self) -> Locator:
+        return self.page.locator(".lsf-outliner-item:visible")
+
+    def region_texts(self) -> list[str]:
+        """The span texts listed in the Regions panel, in its order."""
+        return self.page.locator(".lsf-outliner-item:visible .lsf-outliner-item__text").all_inner_texts()
+
+    def select_region(self, text: str) -> None:
+        """Select a region by clicking it in the Regions list; wait for its entity id control."""
+        self.page.keyboard.press("Escape")
+        exact = self.page.locator(".lsf-outliner-item__text").filter(has_text=re.compile(f"^{re.escape(text)}$"))
+        self.regions().filter(has=exact).first.click()
+        expect(self.page.locator("[data-testid=textarea-control]:visible")).to_be_visible()
+
+    def entity_id_box(self) -> Locator:
+        return self.page.locator("input[name=entity_id], textarea[name=entity_id]")
+
+    def set_entity_id(self, region_text: str, entity_id: str) -> None:
+        """Select the region, type its canonical entity id, press Enter."""
+        self.select_region(region_text)
+        box = self.entity_id_box()
+        box.fill(entity_id)
+        box.press("Enter")
+        expect(self.entity_id_shown()).to_have_text(entity_id)
+
+    def entity_id_shown(self) -> Locator:
+        """The entity id stored on the selected region (shown in place of the box once typed)."""
+        return self.page.locator("[data-testid=htx-textbox-content]:visible")
+
+    def draw_relation(self, head_text: str, tail_text: str, relation: str) -> None:
+        """Select the head region, Alt+R, click the tail span; give the new relation its type."""
+        relations = self.page.locator(".lsf-relations__item:visible")
+        self.open_panel("Relations")
+        before = relations.count()
+        self.open_panel("Regions")
+        self.select_region(head_text)
+        self.page.keyboard.press("Alt+r")
+        self.page.locator(HIGHLIGHT, has_text=tail_text).first.click()
+        self.open_panel("Relations")
+        expect(relations).to_have_count(before + 1)
+        item = relations.nth(before)
+        item.hover()
+        item.get_by_label("Show Relation Labels").click()
+        self.page.locator(".lsf-relation-meta:visible button").last.click()
+        self.page.locator(f"[data-testid=select-option-{relation}]").click()
+        self.page.keyboard.press("Escape")
+        self.open_panel("Regions")
+
+    def relation_label_options(self) -> list[str]:
+        """The relation types offered for the first relation in the Relations panel."""
+        self.open_panel("Relations")
+        item = self.page.locator(".lsf-relations__item:visible").first
+        item.hover()
+        item.get_by_label("Show Relation Labels").click()
+        self.page.locator(".lsf-relation-meta:visible button").first.click()
+        options = self.page.locator("[data-testid=select-option-label]:visible")
+        expect(options.first).to_be_visible()
+        texts = options.all_inner_texts()
+        self.page.keyboard.press("Escape")
+        return texts
+
+    def open_panel(self, name: str) -> None:
+        self.page.locator(".lsf-panel-tabs__tab:visible", has_text=name).click()
+
+    # --- finishing ---------------------------------------------------------------------
+
+    def open_stream(self, project_id: int) -> "LabellingView":
+        """Open the project's task list and click "Label All Tasks" (the labelling stream)."""
+        self.page.goto(f"{self.base_url}/projects/{project_id}/data")
+        self.page.get_by_role("button", name=re.compile("Label All Tasks", re.IGNORECASE)).click()
+        self.page.locator(TEXT_LINES).first.wait_for(state="attached")
+        return self
+
+    def instructions(self) -> Locator:
+        """The project's instructions (our guidelines), shown in a dialog when labelling starts."""
+        return self.page.locator(".lsf-modal-ls_visible .lsf-modal-ls__body")
+
+    def close_instructions(self) -> None:
+        self.page.locator(".lsf-modal-ls_visible").get_by_label("Close modal").click()
+        expect(self.instructions()).to_have_count(0)
+
+    def _save(self, testid: str) -> dict[str, Any]:
+        with self.page.expect_response(
+            lambda r: re.search(r"/api/tasks/\d+/annotations", r.url) is not None and r.request.method == "POST"
+        ) as response:
+            self.page.locator(f"[data-testid={testid}]").click()
+        assert response.value.status == 201, response.value.text()
+        return response.value.json()
+
+    def submit(self) -> dict[str, Any]:
+        """Click Submit; return the annotation Label Studio saved."""
+        return self._save("bottombar-submit-button")
+
+    def skip(self) -> dict[str, Any]:
+        """Click Skip (shown in the labelling stream); return the cancelled annotation saved."""
+        return self._save("bottombar-skip-button")
