@@ -313,10 +313,8 @@ def _process(f: CardFacts) -> str:
     )
     return (
         "## Annotation process\n\n"
-        "Annotators labelled the articles in Label Studio with an interface and guidelines generated from the "
-        "schema: spans with an entity type, a canonical entity id typed on each span, and typed relations "
-        f"between spans. {_n(p['annotators'], 'annotator')} (pseudonyms in `source/`) submitted "
-        f"{_n(p['annotations'], 'annotation')} and skipped {p['skipped']}. {pre}\n\n"
+        + _who(f, pre)
+        + "\n\n"
         "Every annotation was validated (offsets, labels, relation argument types, entity ids) and a release is "
         "refused while validation reports errors. One gold version per document was then decided: an annotation "
         "flagged ground truth in Label Studio wins; with two or more annotators, items a majority agrees on are "
@@ -324,6 +322,35 @@ def _process(f: CardFacts) -> str:
         f"is. Gold documents: {status}. Gold items: {rules} (the full decision log is `source/decisions.parquet`).\n\n"
         + _agreement(f.agreement)
     )
+
+
+def _who(f: CardFacts, pre: str) -> str:
+    """Who made the annotations, as far as the snapshot tells: annotators, pre-annotations, and how
+    many annotations are a pre-annotation submitted without any change (then the gold is the
+    pre-annotations, and the card says so instead of describing annotators at work)."""
+    p = f.process
+    unchanged = p.get("unchanged_from_prediction") or {}
+    n = sum(unchanged.values())
+    versions = ", ".join(f"`{v}`" for v in unchanged)
+    tally = f"{_n(p['annotators'], 'annotator')} (pseudonyms in `source/`) submitted {_n(p['annotations'], 'annotation')} and skipped {p['skipped']}."
+    interface = (
+        "an interface and guidelines generated from the schema: spans with an entity type, a canonical entity id "
+        "typed on each span, and typed relations between spans"
+    )
+    if n and n == p["annotations"]:
+        origin = "the curators' notes below say how they were made." if f.notes else "this card cannot say how they were made."
+        return (
+            f"The articles were put into Label Studio with {interface}, each with a pre-annotation (model version "
+            f"{versions}). {tally} Every annotation is a pre-annotation accepted without any change: nobody corrected "
+            f"them in Label Studio, so the gold is exactly the pre-annotations and is as good as they are; {origin}"
+        )
+    same = (
+        f" {_n(n, 'of them was', 'of them were')} submitted without any change (model version {versions}), so "
+        f"{'its labels are' if n == 1 else 'their labels are'} the pre-annotation's, not a correction of it."
+        if n
+        else ""
+    )
+    return f"Annotators labelled the articles in Label Studio with {interface}. {tally} {pre}{same}"
 
 
 def _agreement(agreement: Mapping[str, Any] | None) -> str:
@@ -381,7 +408,7 @@ def _limitations(f: CardFacts) -> str:
             else ""
         ),
         (
-            f"{_n(lim['inside_token'], 'mention starts', 'mentions start')} or ends inside a token (often an Arabic "
+            f"{_n(lim['inside_token'], 'mention starts or ends', 'mentions start or end')} inside a token (often an Arabic "
             "clitic such as و or ل attached to a name): the `tokens` config tags the whole token."
             if lim["inside_token"]
             else ""

@@ -173,6 +173,7 @@ def card_facts(inputs: BuildInputs, rows: ReleaseRows, configs: tuple[ConfigInfo
         "skipped": len(inputs.annotations) - len(submitted),
         "from_prediction": sum(1 for a in submitted if a.from_prediction),
         "model_versions": sorted({p.model_version for p in inputs.predictions if p.model_version}),
+        "unchanged_from_prediction": unchanged_from_prediction(submitted, inputs.predictions),
         "status": dict(Counter(g.status for g in inputs.gold)),
         "rules": dict(Counter(d.rule for d in inputs.decisions)),
     }
@@ -204,6 +205,27 @@ def card_facts(inputs: BuildInputs, rows: ReleaseRows, configs: tuple[ConfigInfo
         split_seed=opts.split_seed,
         notes=opts.notes,
     )
+
+
+def unchanged_from_prediction(annotations: Iterable[Annotation], predictions: Iterable[Annotation]) -> dict[str, int]:
+    """Annotations submitted exactly as a pre-annotation of their document, counted by its model version.
+
+    Exactly means the same mentions (span, type, entity id) and relations (type, argument spans);
+    ids are not compared, since Label Studio numbers an annotation apart from its prediction.
+    """
+
+    def content(a: Annotation) -> tuple[frozenset, frozenset]:
+        spans = {m.id: (m.start, m.end) for m in a.mentions}
+        return (
+            frozenset((m.start, m.end, m.type, m.entity_id) for m in a.mentions),
+            frozenset((r.type, spans.get(r.head), spans.get(r.tail)) for r in a.relations),
+        )
+
+    versions: dict[tuple[str, tuple[frozenset, frozenset]], str] = {}
+    for p in predictions:
+        versions.setdefault((p.doc_id, content(p)), p.model_version or "")
+    found = (versions.get((a.doc_id, content(a))) for a in annotations if a.from_prediction)
+    return dict(sorted(Counter(v for v in found if v is not None).items()))
 
 
 def source_files(inputs: BuildInputs, rows: ReleaseRows) -> dict[str, bytes]:
