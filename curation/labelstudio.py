@@ -288,13 +288,14 @@ class ExistingTask:
 
 @dataclass(frozen=True)
 class TaskStamp:
-    """A cheap fingerprint of a project's tasks: it changes whenever a task is created,
-    deleted or edited (a new task is always the most recently updated one)."""
+    """A cheap fingerprint of a project's tasks: the count, the prediction count, and the id and
+    ``updated_at`` of the newest task. Creating or deleting a task changes it (a deleted newest
+    task's id can be reused on SQLite, but not its time); annotating does not."""
 
     total: int
     total_predictions: int
-    last_updated_id: int | None
-    last_updated_at: str | None
+    newest_id: int | None
+    newest_updated_at: str | None
 
 
 def _dm_query(filters: Sequence[Mapping[str, Any]] = (), ordering: Sequence[str] = ()) -> str:
@@ -315,17 +316,16 @@ def _dm_page(conn: Connection, project_id: int, *, include: str, page: int, page
 
 
 def task_stamp(conn: Connection, project_id: int) -> TaskStamp:
-    """The project's :class:`TaskStamp`, in one small request."""
+    """The project's :class:`TaskStamp`, in one small request (ordered by primary key: ~50 ms)."""
     page = _dm_page(
-        conn, project_id, include="id,updated_at", page=1, page_size=1,
-        query=_dm_query(ordering=["-tasks:updated_at"]),
-    )  # fmt: skip
+        conn, project_id, include="id,updated_at", page=1, page_size=1, query=_dm_query(ordering=["-tasks:id"])
+    )
     top = page["tasks"][0] if page.get("tasks") else {}
     return TaskStamp(
         total=int(page.get("total") or 0),
         total_predictions=int(page.get("total_predictions") or 0),
-        last_updated_id=top.get("id"),
-        last_updated_at=top.get("updated_at"),
+        newest_id=top.get("id"),
+        newest_updated_at=top.get("updated_at"),
     )
 
 
@@ -337,10 +337,11 @@ def iter_tasks(
     if after_id is not None:
         filters.append({"filter": "filter:tasks:id", "operator": "greater", "type": "Number", "value": after_id})
     query = _dm_query(filters, ordering=["tasks:id"])
-    page_number = 1
+    page_number, seen = 1, 0
     while True:
         page = _dm_page(conn, project_id, include="id,data", page=page_number, page_size=page_size, query=query)
         tasks = page.get("tasks") or []
+        seen += len(tasks)
         for task in tasks:
             data = task.get("data") or {}
             doc_id, sha = data.get("doc_id"), data.get("text_sha256")
@@ -349,8 +350,8 @@ def iter_tasks(
                 doc_id=doc_id if isinstance(doc_id, str) else None,
                 text_sha256=sha if isinstance(sha, str) else None,
             )
-        if len(tasks) < page_size:
-            return
+        if len(tasks) < page_size or seen >= int(page.get("total") or 0):
+            return  # asking for the page after the last one is an error ("Invalid page")
         page_number += 1
 
 

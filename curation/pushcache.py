@@ -5,7 +5,9 @@ more than deciding that nothing changed. After each push the tool keeps, per ser
 project, the ``(task id, doc_id, text_sha256)`` of every task together with the project's
 :class:`~curation.labelstudio.TaskStamp`. The next push fetches the stamp (one small request)
 and uses the kept list only when the stamp is identical and counts the same tasks; any task
-created, deleted or edited in between changes the stamp, and push lists the tasks again.
+created or deleted in between changes the stamp, and push lists the tasks again. Edits of a
+task's data by hand (its ``doc_id`` or ``text_sha256``) are not seen until then: delete the
+cache folder to force a full listing.
 
 The files hold ids and hashes only (no text, no token), under ``$CURATION_CACHE_DIR`` or
 ``$XDG_CACHE_HOME/curation`` (default ``~/.cache/curation``). Deleting them is always safe.

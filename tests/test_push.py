@@ -237,6 +237,20 @@ def test_json_output(server, unique_title):
     }  # fmt: skip
 
 
+def test_listing_pages_through_every_task(server, unique_title):
+    conn, data_dir = server
+    assert run(data_dir, "--project", unique_title).exit_code == 0
+    project = ls.get_project(conn, unique_title)
+    expected = [(t["id"], t["data"]["doc_id"], t["data"]["text_sha256"]) for t in tasks_of(conn, unique_title)]
+    for page_size in (1, 2, 5, 1000):  # 5 tasks: pages that end exactly at the last task, and not
+        listed = [(t.id, t.doc_id, t.text_sha256) for t in ls.iter_tasks(conn, project.id, page_size=page_size)]
+        assert listed == expected
+    last = expected[1][0]
+    assert [t.doc_id for t in ls.iter_tasks(conn, project.id, after_id=last)] == [d.doc_id for d in DOCS[2:]]
+    stamp = ls.task_stamp(conn, project.id)
+    assert (stamp.total, stamp.total_predictions, stamp.newest_id) == (5, 0, expected[-1][0])
+
+
 def test_a_task_deleted_in_label_studio_is_imported_again(server, unique_title, tmp_path):
     """The kept task list is used only while the project's stamp is unchanged."""
     conn, data_dir = server

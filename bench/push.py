@@ -1,0 +1,195 @@
+"""Benchmark: `curation push` against the two ways of importing the same tasks by hand.
+
+``--n`` synthetic articles (default 10,000, ~4 KB each, Arabic and Latin script mixed) are
+built in memory. Then, on the same Label Studio server in the same run, each into a fresh
+project with the schema's label config:
+
+- plain HTTP: one ``POST /api/projects/{id}/import`` of all tasks (the server's own speed;
+  run before and after push, the mean is the baseline);
+- SDK: ``label_studio_sdk``'s ``projects.import_tasks`` with the same tasks;
+- curation push: the first push (project creation, config, guidelines, chunked import), a
+  re-push of the same articles (nothing new), and a re-push that cannot use the kept task
+  list (every task listed again).
+
+Goals: first push >= 0.9x the plain HTTP tasks/s; re-push <= 5% of the first push's time;
+client peak RSS during the push < 500 MB. Unless ``--data-dir`` names the data dir of a
+running server, the script starts its own (about 30 s) in a temporary folder and stops it::
+
+    .venv/bin/python bench/push.py              # 10,000 articles
+    .venv/bin/python bench/push.py --n 200      # quick
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import random
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from curation import labelstudio as ls  # noqa: E402
+from curation.push import push  # noqa: E402
+from curation.pushplan import task_payload  # noqa: E402
+from curation.records import Document  # noqa: E402
+from curation.schema import guidelines_html, label_config, load_schema  # noqa: E402
+from curation.server import Connection, free_port, read_credentials, start_server, stop_server  # noqa: E402
+
+LATIN = "the president met minister summit missile launch satellite talks Moscow Pyongyang Vostochny".split()
+ARABIC = "الرئيس التقى وزير القمة صاروخ إطلاق قمر محادثات موسكو بيونغ يانغ فوستوشني الفضائية".split()
+
+
+def synthetic_articles(n: int, seed: int = 7) -> list[Document]:
+    """``n`` articles of ~4 KB (UTF-8): alternating Arabic and English, each with words of both scripts."""
+    rng = random.Random(seed)
+    docs = []
+    for i in range(n):
+        main, other = (ARABIC, LATIN) if i % 2 else (LATIN, ARABIC)
+        words, size = [], 0
+        while size < 4000:
+            word = rng.choice(other if rng.random() < 0.15 else main)
+            words.append(word)
+            size += len(word.encode("utf-8")) + 1
+        text = "\n\n".join(" ".join(words[k : k + 60]) for k in range(0, len(words), 60))
+        docs.append(Document(f"bench-{i:06d}", "ar" if i % 2 else "en", text, source="bench", title=f"Article {i}"))
+    return docs
+
+
+@contextlib.contextmanager
+def server(data_dir: Path | None) -> Iterator[Connection]:
+    """The running server of ``data_dir``, or a fresh one in a temporary folder."""
+    if data_dir is not None:
+        yield read_credentials(data_dir).connection
+        return
+    with tempfile.TemporaryDirectory(prefix="bench-push-") as tmp:
+        start_server(data_dir=tmp, port=free_port())
+        try:
+            yield read_credentials(tmp).connection
+        finally:
+            stop_server(data_dir=tmp)
+
+
+def timed(action: Callable[[], Any]) -> tuple[float, Any]:
+    start = time.perf_counter()
+    result = action()
+    return time.perf_counter() - start, result
+
+
+def new_project(conn: Connection, title: str) -> int:
+    schema = load_schema()
+    return ls.create_project(conn, title=title, label_config=label_config(schema), instructions=guidelines_html(schema)).id
+
+
+def task_count(conn: Connection, project_id: int) -> int:
+    return ls.task_stamp(conn, project_id).total
+
+
+def plain_http(conn: Connection, project_id: int, tasks: list[dict]) -> None:
+    body = json.dumps(tasks, ensure_ascii=False).encode("utf-8")
+    response = requests.post(
+        f"{conn.url}/api/projects/{project_id}/import", data=body, timeout=3600,
+        headers={"Authorization": f"Token {conn.token}", "Content-Type": "application/json"},
+    )  # fmt: skip
+    response.raise_for_status()
+
+
+def peak_rss_reset() -> bool:
+    """Reset the kernel's peak-RSS mark of this process (Linux), so a later peak is the push's own."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+        return True
+    except OSError:
+        return False
+
+
+def peak_rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--n", type=int, default=10_000, help="number of synthetic articles (default 10,000)")
+    parser.add_argument("--rounds", type=int, default=2, help="rounds of every measurement; the best is kept (default 2)")
+    parser.add_argument("--data-dir", type=Path, default=None, help="data dir of a running server (default: start one)")
+    args = parser.parse_args()
+
+    docs = synthetic_articles(args.n)
+    tasks = [task_payload(d, d.sha256) for d in docs]
+    size = sum(len(d.text.encode("utf-8")) for d in docs) / len(docs) / 1024
+    stamp = f"{int(time.time())}"
+    best: dict[str, float] = {}
+    rss = 0.0
+
+    def keep(name: str, seconds: float) -> None:
+        best[name] = min(seconds, best.get(name, seconds))
+
+    with server(args.data_dir) as conn, tempfile.TemporaryDirectory(prefix="bench-push-cache-") as cache:
+        print(f"{args.n} synthetic articles (~{size:.1f} KB, Arabic and Latin script), Label Studio at {conn.url}, "
+              f"best of {args.rounds} rounds")  # fmt: skip
+        client = None
+
+        def baseline(name: str, round_: int, action: Callable[[int], None]) -> None:
+            project_id = new_project(conn, f"bench-{name.split()[0]}-{stamp}-{round_}")
+            seconds, _ = timed(lambda: action(project_id))
+            assert task_count(conn, project_id) == args.n, f"{name}: wrong number of tasks"
+            keep(name, seconds)
+
+        for round_ in range(args.rounds):  # interleaved, so that a busy moment hits every method alike
+            baseline(HTTP, round_, lambda pid: plain_http(conn, pid, tasks))
+            title = f"bench-push-{stamp}-{round_}"
+            rss_reset = peak_rss_reset()
+            seconds, report = timed(lambda: push(conn, corpus=docs, project_title=title, cache_dir=Path(cache)))
+            if round_ == 0:  # before the SDK (a large import) is loaded
+                rss = peak_rss_mb()
+            assert len(report.imported) == args.n and task_count(conn, report.project_id) == args.n
+            keep(PUSH, seconds)
+            for _ in range(3):
+                seconds, report = timed(lambda: push(conn, corpus=docs, project_title=title, cache_dir=Path(cache)))
+                assert not report.imported and len(report.unchanged) == args.n
+                keep(AGAIN, seconds)
+            client = client or ls.sdk_client(conn, timeout=3600)
+            baseline(SDK, round_, lambda pid: client.projects.import_tasks(id=pid, request=tasks))
+        seconds, report = timed(lambda: push(conn, corpus=docs, project_title=title, cache_dir=Path(cache) / "none"))
+        assert not report.imported and task_count(conn, report.project_id) == args.n
+        keep(LISTED, seconds)
+
+    http_rate = args.n / best[HTTP]
+    print(f"{'method':36} {'seconds':>8} {'tasks/s':>8} {'vs plain HTTP':>14}")
+    for name in (HTTP, SDK, PUSH):
+        rate = args.n / best[name]
+        print(f"{name:36} {best[name]:8.2f} {rate:8.0f} {rate / http_rate:13.2f}x")
+    first, again = best[PUSH], best[AGAIN]
+    for name in (AGAIN, LISTED):
+        print(f"{name:36} {best[name]:8.2f}   {100 * best[name] / first:.1f}% of the first push")
+    print(f"client peak RSS during the first push: {rss:.0f} MB" + ("" if rss_reset else " (whole process)"))
+    ratio = (args.n / first) / http_rate
+    goals = [
+        (f"push >= 0.9x plain HTTP tasks/s: {ratio:.2f}x", ratio >= 0.9),
+        (f"re-push <= 5% of the first push: {100 * again / first:.1f}%", again <= 0.05 * first),
+        (f"client peak RSS < 500 MB: {rss:.0f} MB", rss < 500),
+    ]
+    for text, met in goals:
+        print(f"goal {'met' if met else 'MISSED'}: {text}")
+
+
+HTTP = "plain HTTP POST (1 request)"
+SDK = "SDK projects.import_tasks"
+PUSH = "curation push (first)"
+AGAIN = "curation push again (nothing new)"
+LISTED = "curation push again (no kept list)"
+
+
+if __name__ == "__main__":
+    main()
