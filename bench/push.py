@@ -137,7 +137,7 @@ def main() -> None:
 
     with server(args.data_dir) as conn, tempfile.TemporaryDirectory(prefix="bench-push-cache-") as cache:
         print(f"{args.n} synthetic articles (~{size:.1f} KB, Arabic and Latin script), Label Studio at {conn.url}, "
-              f"best of {args.rounds} rounds")  # fmt: skip
+              f"best of {args.rounds} round{'' if args.rounds == 1 else 's'}")  # fmt: skip
         client = None
 
         def baseline(name: str, round_: int, action: Callable[[int], None]) -> None:
