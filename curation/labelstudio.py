@@ -400,14 +400,21 @@ def model_versions(conn: Connection, project_id: int) -> dict[str, int]:
 
 
 def prediction_keys(conn: Connection, project_id: int) -> set[tuple[int, str]]:
-    """``(task id, model_version)`` of every prediction in the project."""
-    response = request(
-        conn, "GET", "/api/predictions/", what=f"list predictions of project {project_id}",
-        params={"project": project_id}, timeout=300.0,
-    )  # fmt: skip
-    body = response.json()
-    items = body.get("results", []) if isinstance(body, dict) else body
-    return {(int(p["task"]), str(p.get("model_version") or "")) for p in items}
+    """``(task id, model_version)`` of every prediction in the project (Label Studio 1.23 sends one
+    list; a paginated answer from other versions is followed page by page)."""
+    keys: set[tuple[int, str]] = set()
+    params: dict[str, Any] = {"project": project_id}
+    while True:
+        response = request(
+            conn, "GET", "/api/predictions/", what=f"list predictions of project {project_id}", params=params,
+            timeout=300.0,
+        )  # fmt: skip
+        body = response.json()
+        items = body.get("results", []) if isinstance(body, dict) else body
+        keys.update((int(p["task"]), str(p.get("model_version") or "")) for p in items)
+        if not (isinstance(body, dict) and body.get("next")):
+            return keys
+        params = {**params, "page": int(params.get("page", 1)) + 1}
 
 
 def import_predictions(conn: Connection, project_id: int, predictions: Sequence[Mapping[str, Any]]) -> int:
