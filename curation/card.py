@@ -340,8 +340,8 @@ def _who(f: CardFacts, pre: str) -> str:
     if n and n == p["annotations"]:
         origin = "the curators' notes below say how they were made." if f.notes else "this card cannot say how they were made."
         return (
-            f"The articles were put into Label Studio with {interface}, each with a pre-annotation (model version "
-            f"{versions}). {tally} Every annotation is a pre-annotation accepted without any change: nobody corrected "
+            f"The articles were put into Label Studio, each with a pre-annotation (model version {versions}), with "
+            f"{interface}. {tally} Every annotation is a pre-annotation accepted without any change: nobody corrected "
             f"them in Label Studio, so the gold is exactly the pre-annotations and is as good as they are; {origin}"
         )
     same = (

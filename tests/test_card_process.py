@@ -69,8 +69,8 @@ def test_every_annotation_accepted_unchanged_is_said_plainly_and_points_to_the_n
     accepted = [dataclasses.replace(a, from_prediction=True) for a in BASE]
     predictions = [predicted(a, "seed-maintainers-2026-11") for a in BASE]
     intro = (
-        f"The articles were put into Label Studio with {INTERFACE}, each with a pre-annotation (model version "
-        "`seed-maintainers-2026-11`). 1 annotator (pseudonyms in `source/`) submitted 2 annotations and skipped 0. "
+        "The articles were put into Label Studio, each with a pre-annotation (model version "
+        f"`seed-maintainers-2026-11`), with {INTERFACE}. 1 annotator (pseudonyms in `source/`) submitted 2 annotations and skipped 0. "
         "Every annotation is a pre-annotation accepted without any change: nobody corrected them in Label Studio, so "
         "the gold is exactly the pre-annotations and is as good as they are; "
     )
