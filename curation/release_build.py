@@ -20,13 +20,15 @@ decision log ``decisions.parquet`` (``doc_id, kind, item_id, release_id, rule, s
 
 from __future__ import annotations
 
+import gc
 import gzip
 import hashlib
 import json
 from collections import Counter, defaultdict
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import datetime, timezone
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Iterator, Mapping
 
 import pyarrow as pa
 
@@ -97,7 +99,28 @@ class Built:
 
 
 def build_release(inputs: BuildInputs) -> Built:
-    """All files of the release folder (see the module docstring)."""
+    """All files of the release folder (see the module docstring).
+
+    The cyclic garbage collector is paused meanwhile: the build makes millions of small
+    containers and no cycles, and collections over them took a third of the time.
+    """
+    with gc_paused():
+        return _build(inputs)
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector (reference counting still frees memory)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _build(inputs: BuildInputs) -> Built:
     opts, schema, previous = inputs.options, inputs.schema, inputs.previous
     labels = [t.label for t in schema.entity_types]
     symmetric = [r.label for r in schema.relation_types if r.symmetric]
