@@ -15,6 +15,7 @@ machine. Goal: the release within 2x of the floor (CPU time; peak RSS is reporte
 
     .venv/bin/python bench/release.py            # 10,000 documents
     .venv/bin/python bench/release.py --n 200    # quick
+    .venv/bin/python bench/release.py --breakdown  # and where the build's time goes
 """
 
 from __future__ import annotations
@@ -95,6 +96,48 @@ def phase_release(n: int, out: Path) -> float:
     return time.process_time() - start
 
 
+def phase_breakdown(n: int, out: Path) -> dict[str, float]:
+    """CPU seconds of the builder's steps (each top-level step of ``build_release`` timed alone)."""
+    import functools
+
+    import curation.release_build as rb
+    from curation.tokens import tokenize
+
+    spent: dict[str, float] = {}
+
+    def timed(name: str):
+        inner = getattr(rb, name)
+
+        @functools.wraps(inner)
+        def wrapper(*args, **kwargs):
+            start = time.process_time()
+            try:
+                return inner(*args, **kwargs)
+            finally:
+                spent[name] = spent.get(name, 0.0) + time.process_time() - start
+
+        return wrapper
+
+    for name in ("release_rows", "source_files", "arrow_table", "parquet_bytes", "state_from_rows", "diff_states"):
+        setattr(rb, name, timed(name))
+    schema, gold, annotations, decisions = synthetic(n)
+    tokenize("warm up: compile the pattern")
+    start = time.process_time()
+    for g in gold:
+        tokenize(g.document.text)
+    spent["tokenizer alone, all texts (part of release_rows)"] = time.process_time() - start
+    inputs = rb.BuildInputs(
+        documents={g.doc_id: g.document for g in gold}, annotations=tuple(annotations), gold=tuple(gold),
+        decisions=tuple(decisions), excluded={}, agreement=None, schema=schema,
+        schema_bytes=DEFAULT_SCHEMA_PATH.read_bytes(), previous=None,
+        options=rb.BuildOptions(name="bench", version="1.0.0", snapshot_sha256="0" * 64),
+    )  # fmt: skip
+    start = time.process_time()
+    rb.build_release(inputs)
+    spent["build_release (total)"] = time.process_time() - start
+    return spent
+
+
 def phase_floor(n: int, out: Path) -> float:
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -120,16 +163,21 @@ def run_phase(phase: str, n: int) -> dict:
         done = subprocess.run([sys.executable, __file__, "--phase", phase, "--n", str(n), "--out", tmp],
                               capture_output=True, text=True, check=True)  # fmt: skip
         result = json.loads(done.stdout)
-        result["bytes"] = sum(p.stat().st_size for p in Path(tmp).rglob("*") if p.is_file())
+        if phase != "breakdown":
+            result["bytes"] = sum(p.stat().st_size for p in Path(tmp).rglob("*") if p.is_file())
     return result
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=10_000, help="Number of synthetic gold documents.")
-    parser.add_argument("--phase", choices=("release", "floor"), help=argparse.SUPPRESS)
+    parser.add_argument("--breakdown", action="store_true", help="Also print the CPU time of each build step.")
+    parser.add_argument("--phase", choices=("release", "floor", "breakdown"), help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.phase == "breakdown":
+        print(json.dumps(phase_breakdown(args.n, args.out)))
+        return
     if args.phase:
         seconds = (phase_release if args.phase == "release" else phase_floor)(args.n, args.out)
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -143,6 +191,10 @@ def main() -> None:
         )
     print(f"ratio release / floor (CPU time): {release['seconds'] / floor['seconds']:.2f}x (goal: within 2x)")
     print(f"ratio release / floor (peak RSS): {release['peak_rss_mb'] / floor['peak_rss_mb']:.2f}x")
+    if args.breakdown:
+        for name, seconds in run_phase("breakdown", args.n).items():
+            if isinstance(seconds, float):
+                print(f"  {name}: {seconds:.2f} s CPU")
 
 
 if __name__ == "__main__":
