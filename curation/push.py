@@ -192,7 +192,7 @@ def push(
             ls.set_overlap(conn, project.id, overlap)
 
     created_tasks = _import_new(
-        conn, project.id, plan, by_id, stamp=stamp, existing=existing, chunk_tasks=chunk_tasks,
+        conn, project.id, plan, stamp=stamp, existing=existing, chunk_tasks=chunk_tasks,
         chunk_bytes=chunk_bytes, timeout=import_timeout, progress=report,
     )  # fmt: skip
     _import_task_predictions(conn, project.id, plan, by_id, report)
@@ -233,7 +233,6 @@ def _import_new(
     conn: Connection,
     project_id: int,
     plan: Plan,
-    by_id: Mapping[str, Document],
     *,
     stamp: ls.TaskStamp,
     existing: Sequence[ls.ExistingTask],
@@ -251,7 +250,7 @@ def _import_new(
     )
     importer = ChunkImporter(
         conn, project_id, hashes=plan.hashes, total_before=stamp.total,
-        max_id=max((t.id for t in existing), default=0), timeout=timeout,
+        max_id=max([stamp.newest_id or 0, *(t.id for t in existing)]), timeout=timeout,
     )  # fmt: skip
     total = len(plan.new)
     progress("Importing", 0, total)
