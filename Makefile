@@ -29,8 +29,9 @@ chromium:
 test: venv chromium
 	$(BIN)/python -m pytest
 
+# The seed flow end to end against a local Label Studio, checked against exports/ (scripts/demo.sh).
 demo: venv
-	$(BIN)/python -m curation.demo
+	DEMO_BIN=$(BIN) bash scripts/demo.sh
 
 bench: venv
 	for b in bench/*.py; do $(BIN)/python $$b || exit 1; done
