@@ -22,6 +22,7 @@ its own ``# --- <name> ---`` banner, without reshaping the sections above):
 
 from __future__ import annotations
 
+import base64
 import json
 import time
 from dataclasses import dataclass
@@ -91,6 +92,45 @@ def _detail(response: requests.Response) -> str:
 _ENVELOPE = {"id", "status_code", "version", "detail", "exc_info", "validation_errors"}
 
 
+_ACCESS_TOKENS: dict[tuple[str, str], tuple[str, float]] = {}
+
+
+def authorization(conn: Connection) -> str:
+    """The ``Authorization`` header for the connection's token.
+
+    A legacy API token is sent as ``Token <key>``. A personal access token (a JWT, the default
+    kind in Label Studio 1.23's Account & Settings) is a refresh token: it is exchanged at
+    ``/api/token/refresh/`` for a short-lived access token, kept until a minute before expiry.
+    """
+    parts = conn.token.split(".")
+    if len(parts) != 3 or not all(parts):
+        return f"Token {conn.token}"
+    access, expires = _ACCESS_TOKENS.get((conn.url, conn.token), ("", 0.0))
+    if time.time() > expires - 60:
+        try:
+            response = requests.post(
+                f"{conn.url}/api/token/refresh/", json={"refresh": conn.token}, timeout=(CONNECT_TIMEOUT, READ_TIMEOUT)
+            )
+        except requests.RequestException as exc:
+            raise LabelStudioError(
+                f"Cannot reach Label Studio at {conn.url}. Start it with `curation server start`, "
+                "or set LABEL_STUDIO_URL to a running server."
+            ) from exc
+        if response.status_code != 200:
+            raise LabelStudioError(
+                f"Label Studio at {conn.url} rejected the personal access token (HTTP {response.status_code}). "
+                "Set LABEL_STUDIO_API_KEY to a valid token (Account & Settings in Label Studio)."
+            )
+        access = response.json()["access"]
+        try:
+            payload = json.loads(base64.urlsafe_b64decode(access.split(".")[1] + "=="))
+            expires = float(payload["exp"])
+        except (ValueError, KeyError, IndexError):
+            expires = time.time() + 240
+        _ACCESS_TOKENS[(conn.url, conn.token)] = (access, expires)
+    return f"Bearer {access}"
+
+
 def request(
     conn: Connection,
     method: str,
@@ -108,7 +148,7 @@ def request(
     Each request opens its own connection: Label Studio's server answers a reused keep-alive
     connection about 40 ms late (Nagle's algorithm against delayed ACKs), a new one at once.
     """
-    headers = {"Authorization": f"Token {conn.token}", "Connection": "close"}
+    headers = {"Authorization": authorization(conn), "Connection": "close"}
     if body is not None:
         headers["Content-Type"] = "application/json"
     try:
@@ -134,7 +174,7 @@ def request(
     if response.status_code == 401:
         raise LabelStudioError(
             f"Label Studio at {conn.url} rejected the API token (HTTP 401). Set LABEL_STUDIO_API_KEY to a valid "
-            "legacy token (Account & Settings > Legacy Token), or unset it to use the local server's stored token."
+            "token (Account & Settings in Label Studio), or unset it to use the local server's stored token."
         )
     if response.status_code == 403:
         raise LabelStudioError(
@@ -550,7 +590,7 @@ def download_snapshot(
 
     def attempt() -> requests.Response:
         nonlocal received
-        headers = {"Authorization": f"Token {conn.token}", "Connection": "close", "Accept-Encoding": "identity"}
+        headers = {"Authorization": authorization(conn), "Connection": "close", "Accept-Encoding": "identity"}
         if received:
             headers["Range"] = f"bytes={received}-"
         with requests.get(url, params={"exportType": "JSON"}, headers=headers, stream=True,

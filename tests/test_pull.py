@@ -212,7 +212,7 @@ def test_missing_project_and_bad_token_are_one_line(project, label_studio, tmp_p
     assert result.exit_code == 1
     assert result.stderr == (
         f"Error: Label Studio at {label_studio.url} rejected the API token (HTTP 401). Set LABEL_STUDIO_API_KEY to "
-        "a valid legacy token (Account & Settings > Legacy Token), or unset it to use the local server's stored token.\n"
+        "a valid token (Account & Settings in Label Studio), or unset it to use the local server's stored token.\n"
     )
     assert not (tmp_path / "s.json").exists()
 

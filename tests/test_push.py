@@ -294,6 +294,27 @@ def test_a_failed_import_is_sent_again_in_chunks_without_duplicates(server, uniq
     assert [t["data"]["doc_id"] for t in tasks_of(conn, unique_title)] == [d.doc_id for d in DOCS]
 
 
+def test_a_personal_access_token_works_too(server, unique_title, monkeypatch, make_annotator):
+    """Label Studio 1.23's default tokens are JWT refresh tokens, exchanged for access tokens."""
+    conn, data_dir = server
+    user, _, _ = make_annotator("pat")  # a new user: each user may hold one personal access token
+    pat = ls.request(user, "POST", "/api/token/", what="create a personal access token").json()["token"]
+    monkeypatch.setenv("LABEL_STUDIO_URL", conn.url)
+    monkeypatch.setenv("LABEL_STUDIO_API_KEY", pat)
+    result = run(data_dir, "--project", unique_title)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.endswith(f"Imported 5 tasks (0 unchanged) into {where(conn, unique_title)}\n")
+    assert ls.authorization(Connection(conn.url, pat)).startswith("Bearer ")
+    forged = pat[:-4] + ("AAAA" if not pat.endswith("AAAA") else "BBBB")
+    monkeypatch.setenv("LABEL_STUDIO_API_KEY", forged)
+    refused = run(data_dir, "--project", unique_title)
+    assert refused.stderr == (
+        f"Error: Label Studio at {conn.url} rejected the personal access token (HTTP 401). "
+        "Set LABEL_STUDIO_API_KEY to a valid token (Account & Settings in Label Studio).\n"
+    )
+    assert forged not in refused.output
+
+
 def test_errors_say_what_to_do(server, unique_title, monkeypatch):
     conn, data_dir = server
     with pytest.raises(LabelStudioError) as missing:
@@ -307,7 +328,7 @@ def test_errors_say_what_to_do(server, unique_title, monkeypatch):
     assert bad.exit_code == 1
     assert bad.stderr == (
         f"Error: Label Studio at {conn.url} rejected the API token (HTTP 401). Set LABEL_STUDIO_API_KEY to a valid "
-        "legacy token (Account & Settings > Legacy Token), or unset it to use the local server's stored token.\n"
+        "token (Account & Settings in Label Studio), or unset it to use the local server's stored token.\n"
     )
     assert "not-a-token" not in bad.output
     down = f"http://127.0.0.1:{free_port()}"
