@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import uuid
 from pathlib import Path
 
 import pytest
@@ -48,19 +49,21 @@ def api(conn: Connection, method: str, path: str, **kwargs) -> dict:
     return response.json()
 
 
+#: Task id -> its text, filled by the ``project`` fixture.
+TEXT_OF_TASK: dict[int, str] = {}
+
+
 def annotate(conn: Connection, task_id: int, mentions=(), relations=(), **fields) -> dict:
+    """Create an annotation as the user of ``conn``, through the API."""
     result = to_ls_results(TEXT_OF_TASK[task_id], mentions, relations)
     return api(conn, "POST", f"/api/tasks/{task_id}/annotations/", json={"result": result, **fields})
-
-
-TEXT_OF_TASK: dict[int, str] = {}
 
 
 @pytest.fixture(scope="module")
 def project(label_studio, make_annotator):
     """A project with annotations by two annotators; returns what the test needs to know."""
     schema = load_schema()
-    title = f"pull-test-{hashlib.sha1(str(id(label_studio)).encode()).hexdigest()[:6]}-{free_port()}"
+    title = f"pull-test-{uuid.uuid4().hex[:8]}"
     created = ls.create_project(label_studio, title=title, label_config=label_config(schema),
                                 instructions=guidelines_html(schema))  # fmt: skip
     tasks = [{"data": d.to_dict() | {"text_sha256": d.sha256}} for d in DOCS]
