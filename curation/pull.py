@@ -42,7 +42,12 @@ Progress = Callable[[str, int, "int | None"], None]
 
 @dataclass(frozen=True)
 class PullReport:
-    """What was pulled, and what had to be repaired."""
+    """What was pulled, and what had to be repaired.
+
+    ``repaired_tasks`` lacked annotations or predictions in the export and were read again
+    from the API; ``unresolved_tasks`` still have fewer than their counters say after that
+    (someone annotating during the pull, or counters Label Studio left stale).
+    """
 
     path: Path
     sha256: str
@@ -56,6 +61,7 @@ class PullReport:
     ground_truth: int
     predictions: int
     repaired_tasks: tuple[int, ...]
+    unresolved_tasks: tuple[int, ...]
     unknown_annotators: int
     seconds: float
 
@@ -63,6 +69,7 @@ class PullReport:
         data = {k: getattr(self, k) for k in self.__dataclass_fields__}
         data["path"] = str(self.path)
         data["repaired_tasks"] = list(self.repaired_tasks)
+        data["unresolved_tasks"] = list(self.unresolved_tasks)
         return data
 
 
@@ -243,11 +250,6 @@ def pull(
                     progress("repair", done, len(repaired))
             fixed, sha, size, tally = _repair(temporary[0], out.parent, repairs)
             temporary.append(fixed)
-            if tally.incomplete:
-                raise SnapshotError(
-                    f"Tasks {', '.join(map(str, tally.incomplete[:10]))} still miss annotations or predictions after "
-                    "reading them again from the API (someone is annotating right now?). Run the pull again."
-                )
         os.replace(temporary[-1], out)
         _write_atomically(sha256_path(out), f"{sha}  {out.name}\n")
     finally:
@@ -257,5 +259,6 @@ def pull(
         path=out, sha256=sha, size=size, project_id=project.id, project_title=project.title, export_id=snapshot.id,
         tasks=tally.tasks, annotations=tally.annotations, cancelled=tally.cancelled,
         ground_truth=tally.ground_truth, predictions=tally.predictions, repaired_tasks=repaired,
+        unresolved_tasks=tuple(tally.incomplete),
         unknown_annotators=tally.unknown_annotators, seconds=time.monotonic() - started,
     )  # fmt: skip

@@ -279,3 +279,17 @@ def test_snapshot_without_full_predictions_or_skipped_annotations_is_repaired(pr
     assert (report.annotations, report.cancelled, report.predictions) == (6, 1, 1)
     pull(label_studio, project_title=project["title"], out=tmp_path / "clean.json")
     assert clean_records(tmp_path / "s.json") == clean_records(tmp_path / "clean.json")
+
+
+def test_task_gaps_and_merge_are_plain_functions():
+    from curation.pull import merge_task, task_gaps
+
+    task = {"id": 1, "annotations": [{"id": 3, "was_cancelled": False}], "predictions": [7],
+            "total_annotations": 1, "cancelled_annotations": 1, "total_predictions": 1}  # fmt: skip
+    assert task_gaps(task) == ["skipped annotations", "predictions"]
+    full = {"annotations": [{"id": 4, "was_cancelled": True}, {"id": 3, "was_cancelled": False, "from": "api"}],
+            "predictions": [{"id": 7, "result": []}]}  # fmt: skip
+    merged = merge_task(task, full)
+    assert merged["annotations"] == [{"id": 3, "was_cancelled": False}, {"id": 4, "was_cancelled": True}]
+    assert merged["predictions"] == [{"id": 7, "result": []}] and task_gaps(merged) == []
+    assert task_gaps({"id": 2, "annotations": [], "predictions": []}) == []
