@@ -415,6 +415,10 @@ def pull_command(out: Path, project_title: str, data_dir: Path, quiet: bool) -> 
         if report.repaired_tasks:
             say(f"Read {len(report.repaired_tasks)} tasks again from the API: the export lacked some of their "
                 "annotations or predictions.")  # fmt: skip
+        if report.unresolved_tasks:
+            ids = ", ".join(map(str, report.unresolved_tasks[:10])) + (" ..." if len(report.unresolved_tasks) > 10 else "")
+            say(f"Tasks {ids} still have fewer annotations or predictions than Label Studio's counters say (someone "
+                "annotating right now, or stale counters); pull again later to include them.")  # fmt: skip
         if report.unknown_annotators:
             say(f"{report.unknown_annotators} annotations have no Label Studio user id; `curation validate` "
                 "reports them (V019).")  # fmt: skip
