@@ -1,13 +1,14 @@
 """``curation pull``: a complete raw snapshot of a project, written atomically with its sha256.
 
 Label Studio builds a JSON export snapshot on the server (:func:`create_snapshot`); the file
-is streamed to a temporary file beside ``out`` while its md5 (to compare with the server's),
-its sha256 and its tasks are checked on the fly, one task at a time. A task whose
-annotations or predictions are not all in the snapshot (its counters say how many it has,
-skipped ones included; predictions must be full objects, not ids) is read again from the
-API and merged in. Then the file is renamed over ``out`` and ``out.sha256`` is written
-beside it (``sha256sum -c`` format). Transient failures are retried with backoff; see
-:class:`curation.labelstudio.Retry`.
+is streamed to a temporary file beside ``out`` while its md5 (compared with the server's) and
+sha256 are computed, then its tasks are read back one at a time (never the whole list in
+memory) and checked. A task whose annotations or predictions are not all in the snapshot
+(its counters say how many it has, skipped ones included; predictions must be full objects,
+not ids) is read again from the API and merged in. Then the file is renamed over ``out``
+and ``out.sha256`` is written beside it (``sha256sum -c`` format). Transient failures are
+retried with backoff; see :class:`curation.labelstudio.Retry`. The snapshot is created
+readable by its owner only: it holds unpublished annotations.
 """
 
 from __future__ import annotations
@@ -20,8 +21,6 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Mapping
-
-import ijson
 
 from curation.errors import SnapshotError
 from curation.labelstudio import (
@@ -78,13 +77,13 @@ def task_gaps(task: Mapping[str, Any]) -> list[str]:
     annotations = task.get("annotations") or []
     predictions = task.get("predictions") or []
     gaps = []
-    submitted = sum(1 for a in annotations if isinstance(a, Mapping) and not a.get("was_cancelled"))
-    cancelled = sum(1 for a in annotations if isinstance(a, Mapping) and a.get("was_cancelled"))
+    submitted = sum(1 for a in annotations if isinstance(a, dict) and not a.get("was_cancelled"))
+    cancelled = sum(1 for a in annotations if isinstance(a, dict) and a.get("was_cancelled"))
     if submitted < int(task.get("total_annotations") or 0):
         gaps.append("annotations")
     if cancelled < int(task.get("cancelled_annotations") or 0):
         gaps.append("skipped annotations")
-    if any(not isinstance(p, Mapping) for p in predictions) or len(predictions) < int(task.get("total_predictions") or 0):
+    if any(not isinstance(p, dict) for p in predictions) or len(predictions) < int(task.get("total_predictions") or 0):
         gaps.append("predictions")
     return gaps
 
@@ -114,7 +113,7 @@ class _Tally:
 
 
 class _Receiver:
-    """Writes downloaded chunks to a file while hashing and checking the tasks they hold."""
+    """Writes downloaded chunks to a file while hashing them (md5 for the server's check, sha256)."""
 
     def __init__(self, handle: Any, progress: Progress | None) -> None:
         self.handle, self.progress = handle, progress
@@ -125,9 +124,6 @@ class _Receiver:
         self.handle.truncate()
         self.size = 0
         self.md5, self.sha256 = hashlib.md5(usedforsecurity=False), hashlib.sha256()
-        self.tally = _Tally()
-        self._parsed = ijson.sendable_list()
-        self._parser = ijson.items_coro(self._parsed, "item", use_float=True)
 
     def __call__(self, offset: int, data: bytes) -> None:
         if offset == 0 and self.size:
@@ -136,31 +132,8 @@ class _Receiver:
         self.md5.update(data)
         self.sha256.update(data)
         self.size += len(data)
-        self._feed(data)
         if self.progress:
             self.progress("download", self.size, None)
-
-    def _feed(self, data: bytes) -> None:
-        try:
-            self._parser.send(data)
-        except ijson.common.JSONError:
-            raise SnapshotError(
-                f"Label Studio sent an export that is not valid JSON after {self.tally.tasks} tasks. Run the pull again."
-            ) from None
-        for task in self._parsed:
-            self.tally.add(task)
-        del self._parsed[:]
-
-    def finish(self) -> None:
-        try:
-            self._parser.close()
-        except ijson.common.JSONError:
-            raise SnapshotError(
-                f"Label Studio sent an incomplete export (it ends after {self.tally.tasks} tasks). Run the pull again."
-            ) from None
-        for task in self._parsed:
-            self.tally.add(task)
-        del self._parsed[:]
 
 
 def _download(conn: Connection, snapshot: ExportSnapshot, handle: Any, retry: Retry, progress: Progress | None) -> _Receiver:
@@ -169,12 +142,26 @@ def _download(conn: Connection, snapshot: ExportSnapshot, handle: Any, retry: Re
         receiver = _Receiver(handle, progress)
         download_snapshot(conn, snapshot, receiver, retry=retry)
         if not snapshot.md5 or receiver.md5.hexdigest() == snapshot.md5:
-            receiver.finish()
             return receiver
     raise SnapshotError(
         f"The downloaded export snapshot {snapshot.id} never matched the md5 Label Studio computed for it "
         f"({retry.tries} tries): the connection keeps breaking. Run the pull again."
     )
+
+
+def _tally(path: Path) -> _Tally:
+    """Count and check the tasks of a downloaded export, streaming it (ijson's C parser)."""
+    tally = _Tally()
+    with open(path, "rb") as handle:
+        try:
+            for task in iter_tasks(handle, str(path)):
+                tally.add(task)
+        except SnapshotError:
+            raise SnapshotError(
+                f"Label Studio sent an export that is not a valid JSON list of tasks (after {tally.tasks} tasks). "
+                "Run the pull again."
+            ) from None
+    return tally
 
 
 def merge_task(task: dict[str, Any], full: Mapping[str, Any]) -> dict[str, Any]:
@@ -240,7 +227,7 @@ def pull(
             receiver = _download(conn, snapshot, handle, retry, progress)
             handle.flush()
             os.fsync(handle.fileno())
-        tally, sha, size = receiver.tally, receiver.sha256.hexdigest(), receiver.size
+        tally, sha, size = _tally(temporary[0]), receiver.sha256.hexdigest(), receiver.size
         repaired = tuple(tally.incomplete)
         if repaired:
             repairs = {}
