@@ -470,13 +470,16 @@ def import_predictions(conn: Connection, project_id: int, predictions: Sequence[
 
 # --- export snapshots (pull) --------------------------------------------------------------
 
-from typing import Callable  # noqa: E402  (this section's own imports)
+import re  # noqa: E402  (this section's own imports)
+from typing import Callable  # noqa: E402
 
 import urllib3  # noqa: E402
 
 #: Without Redis, Label Studio builds the whole snapshot inside the create call (about 30 s
 #: per 10,000 annotated tasks), so that one call may take long.
 EXPORT_TIMEOUT = 3600.0
+#: Seconds between two looks at a snapshot that a server with Redis builds in the background.
+EXPORT_POLL = 2.0
 #: Tries for a step that fails transiently (connection refused or reset, HTTP 5xx), and the
 #: first pause between tries (doubled after each).
 EXPORT_TRIES = 5
@@ -527,7 +530,8 @@ def _retrying(conn: Connection, what: str, retry: Retry, attempt: Any) -> Any:
         except LabelStudioTimeout:
             raise
         except LabelStudioServerError as exc:
-            last = str(exc).split(":", 1)[0].split("(")[-1].rstrip(")")  # "HTTP 502"
+            status = re.search(r"HTTP \d+", str(exc))
+            last = status.group(0) if status else "server error"
         except LabelStudioError as exc:
             if not isinstance(exc.__cause__, _TRANSIENT_ERRORS):
                 raise
@@ -562,6 +566,14 @@ def create_snapshot(
         ok=(201, *_TRANSIENT_STATUS),
     ))  # fmt: skip
     export = response.json()
+    deadline = time.monotonic() + timeout
+    while export.get("status") in ("created", "queued", "in_progress") and time.monotonic() < deadline:
+        time.sleep(EXPORT_POLL)  # a server with Redis builds the snapshot in the background
+        look = f"check export snapshot {export['id']} of project {project_id}"
+        export = _retrying(conn, look, retry, lambda: request(
+            conn, "GET", f"/api/projects/{project_id}/exports/{export['id']}", what=look,
+            ok=(200, *_TRANSIENT_STATUS),
+        )).json()  # fmt: skip
     if export.get("status") != "completed":
         raise LabelStudioError(
             f"Label Studio could not build the export snapshot of project {project_id} (status "

@@ -26,6 +26,7 @@ class Fault:
     drop_after: int | None = None  # forward, but close the connection after this many body bytes
     announce_length: bool = True  # with drop_after: send the full Content-Length first
     rewrite: Callable[[Any], Any] | None = None  # change the JSON request body before forwarding
+    answer: Callable[[Any], Any] | None = None  # change the JSON response body before sending it back
 
 
 @dataclass
@@ -58,6 +59,8 @@ class FaultProxy:
                 if fault and fault.rewrite and body:
                     body = json.dumps(fault.rewrite(json.loads(body))).encode()
                 status, headers, data = proxy._forward(self.command, self.path, self.headers, body)
+                if fault and fault.answer:
+                    data = json.dumps(fault.answer(json.loads(data))).encode()
                 self.send_response(status)
                 for name, value in headers:
                     if name.lower() not in ("content-length", "transfer-encoding", "connection", "server", "date"):

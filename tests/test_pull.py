@@ -293,3 +293,15 @@ def test_task_gaps_and_merge_are_plain_functions():
     assert merged["annotations"] == [{"id": 3, "was_cancelled": False}, {"id": 4, "was_cancelled": True}]
     assert merged["predictions"] == [{"id": 7, "result": []}] and task_gaps(merged) == []
     assert task_gaps({"id": 2, "annotations": [], "predictions": []}) == []
+
+
+def test_a_snapshot_built_in_the_background_is_waited_for(project, label_studio, tmp_path, monkeypatch):
+    """With Redis, Label Studio answers the create call at once and builds the snapshot later."""
+    monkeypatch.setattr(ls, "EXPORT_POLL", 0.01)
+    faults = [Fault("POST", r"/exports/$", answer=lambda body: {**body, "status": "in_progress", "md5": ""})]
+    with FaultProxy(label_studio.url, faults) as proxy:
+        report = pull(Connection(proxy.url, label_studio.token), project_title=project["title"],
+                      out=tmp_path / "s.json", retry=FAST)  # fmt: skip
+    looks = [p for m, p, _ in proxy.log if m == "GET" and p.endswith(f"/exports/{report.export_id}")]
+    assert looks == [f"/api/projects/{project['id']}/exports/{report.export_id}"]
+    assert report.tasks == 4
