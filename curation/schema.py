@@ -179,7 +179,10 @@ def _check(schema: Schema, path: Path) -> None:
 _TEXT_STYLE = (
     ".curation-text { unicode-bidi: plaintext; text-align: start; }\n"
     "    .curation-text .lsf-richtext__line { display: inline-block; width: 100%; "
-    "unicode-bidi: plaintext; text-align: start; }"
+    "unicode-bidi: plaintext; text-align: start; }\n"
+    # The entity id box sits below the text; sticky, it stays on screen in long articles.
+    "    .curation-entity-id { position: sticky; bottom: 0; z-index: 10; padding-bottom: 8px; "
+    "background: var(--color-neutral-background, #fff); }"
 )
 
 
@@ -208,7 +211,7 @@ def label_config(schema: Schema) -> str:
   <View className="curation-text">
     <Text name="{TEXT_NAME}" value="$text" granularity="symbol"/>
   </View>
-  <View visibleWhen="region-selected">
+  <View className="curation-entity-id" visibleWhen="region-selected">
     <Header value="Entity id (e.g. {esc(schema.entity_id_examples[0])})" size="6"/>
     <TextArea name="{ENTITY_ID_NAME}" toName="{TEXT_NAME}" perRegion="true" editable="true" \
 maxSubmissions="1" required="true" placeholder="{esc(schema.entity_id_examples[0])}"/>
@@ -248,11 +251,16 @@ def guidelines_html(schema: Schema) -> str:
         f"<p>{e(schema.description)}</p>",
         "<h3>How to label</h3>",
         "<ol>",
-        "<li>Press an entity type's hotkey (or click the label), then select the span with the mouse.</li>",
-        "<li>With the region selected, type its canonical entity id in the <b>Entity id</b> box and press Enter.</li>",
-        "<li>To relate two mentions, select the first region, press <b>Alt+R</b> (or the relation button), "
-        "click the second region, then choose the relation type on the new relation in the Relations panel.</li>",
-        "<li>Submit. If the article cannot be annotated (not news, wrong language, broken text), press Skip.</li>",
+        "<li>Press an entity type's hotkey (or click the label), then drag the mouse over the span.</li>",
+        "<li>Click the new span (in the text or in the Regions list) to select it, type its canonical entity id "
+        "in the <b>Entity id</b> box at the bottom of the text and press Enter. (Settings, the gear in the bottom "
+        "bar: <i>Select region after creating it</i> saves this click.)</li>",
+        "<li>Press <b>Esc</b> before the next span: a hotkey pressed while a region is selected changes its type.</li>",
+        "<li>To relate two mentions, select the first region, press <b>Alt+R</b> (or the relation button in its "
+        "details), click the second span; then, in the <b>Relations</b> tab, hover the new relation, click its "
+        "label button and pick the relation type.</li>",
+        "<li>Submit. If the article cannot be annotated (not news, wrong language, broken text), press Skip "
+        "(shown when you work through <b>Label All Tasks</b>).</li>",
         "</ol>",
         "<h3>Spans</h3>",
         "<ul>" + "".join(f"<li>{e(rule)}</li>" for rule in schema.span_rules) + "</ul>",

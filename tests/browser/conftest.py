@@ -164,7 +164,11 @@ class PushedProject:
 
 def run_cli(conn: Connection, args: Sequence[str], tmp_dir: Path) -> str:
     """Run a ``curation`` command as a user would (server and token from the environment)."""
-    env = {"LABEL_STUDIO_URL": conn.url, "LABEL_STUDIO_API_KEY": conn.token, "CURATION_CACHE_DIR": str(tmp_dir / "cache")}
+    env = {
+        "LABEL_STUDIO_URL": conn.url,
+        "LABEL_STUDIO_API_KEY": conn.token,
+        "CURATION_CACHE_DIR": str(tmp_dir / "cache"),
+    }
     result = CliRunner().invoke(cli, list(args), env=env, catch_exceptions=False)
     assert result.exit_code == 0, result.output
     return result.output

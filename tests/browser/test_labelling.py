@@ -37,7 +37,8 @@ ENGLISH, ARABIC = SEED["003_37c1237100320103"], SEED["002_dae5d3a25b77d1e6"]
 #: What the annotator labels in each document: (span text, hotkey, type, entity id).
 LABELS = {
     ENGLISH.doc_id: [("Kim Jong Un", "p", "PER", "kim_jong_un"), ("Vladimir Putin", "p", "PER", "vladimir_putin"),
-                     ("Siberia", "l", "LOC", "siberia")],
+                     ("Siberia", "l", "LOC", "siberia"),
+                     ("Hwasong-18", "w", "WEAPON", "hwasong_18")],  # near the end: scrolled to
     ARABIC.doc_id: [("فلاديمير بوتين", "p", "PER", "vladimir_putin"),
                     ("قاعدة فوستوتشني الفضائية", "f", "FAC", "vostochny_cosmodrome")],
     EMOJI.doc_id: [("Vostochny Cosmodrome", "f", "FAC", "vostochny_cosmodrome"),
@@ -48,7 +49,8 @@ RELATION = ("met_with", "Kim Jong Un", "Vladimir Putin")
 
 
 def user_id(conn) -> int:
-    response = requests.get(f"{conn.url}/api/current-user/whoami", headers={"Authorization": f"Token {conn.token}"}, timeout=30)
+    headers = {"Authorization": f"Token {conn.token}"}
+    response = requests.get(f"{conn.url}/api/current-user/whoami", headers=headers, timeout=30)
     response.raise_for_status()
     return int(response.json()["id"])
 
@@ -96,6 +98,24 @@ def test_spans_labelled_with_the_mouse_come_back_exactly(view: LabellingView, la
     emoji = the_annotation(normalized.annotations, EMOJI.doc_id)
     putin = next(m for m in emoji.mentions if m.type == "PER")
     assert (putin.start, len(EMOJI.text[: putin.start].encode("utf-16-le")) // 2) == (59, 63)  # code points, not UTF-16
+
+
+def test_with_select_region_after_creating_the_entity_id_box_opens_at_once(view: LabellingView, label_studio, tmp_path):
+    """The guidelines' tip: with this setting, hotkey, drag, type the id, Enter; no click in between."""
+    project = push_documents(label_studio, [EMOJI], tmp_path)
+    view.open(project.id, project.task_ids[EMOJI.doc_id])
+    view.switch_setting("Select region after creating it")
+    view.label_span("Vladimir Putin", "p")
+    box = view.entity_id_box()
+    expect(box).to_be_visible()
+    box.fill("vladimir_putin")
+    box.press("Enter")
+    expect(view.entity_id_shown()).to_have_text("vladimir_putin")
+    result = view.submit()["result"]
+    start = EMOJI.text.index("Vladimir Putin")
+    assert sorted((r["type"], r["value"]["start"], r["value"]["end"]) for r in result) == [
+        ("labels", start, start + 14), ("textarea", start, start + 14)
+    ]
 
 
 def test_a_skipped_task_comes_back_cancelled(view: LabellingView, label_studio, annotator, tmp_path):

@@ -67,5 +67,6 @@ def test_annotator_sees_the_article_labels_and_preannotation(view: LabellingView
 
     view.select_region(kim)
     expect(view.entity_id_shown()).to_have_text("kim_jong_un")
+    expect(view.entity_id_control()).to_be_in_viewport()  # no scrolling to the end of a long article
     view.page.screenshot(path=str(ARTIFACTS / f"labelling-{doc.language}-{doc_id}.png"))
     assert view.relation_label_options() == [r.label for r in schema.relation_types]

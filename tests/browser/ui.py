@@ -39,8 +39,8 @@ _SPAN_DRAG = """([needle, nth]) => {
       const last = box(node, i + needle.length - chars[chars.length - 1].length, i + needle.length);
       const middle = (r) => (r.top + r.bottom) / 2;
       let scroller = node.parentElement;
-      while (scroller && !(scroller.scrollHeight > scroller.clientHeight
-                           && /(auto|scroll)/.test(getComputedStyle(scroller).overflowY))) scroller = scroller.parentElement;
+      const scrolls = (e) => e.scrollHeight > e.clientHeight && /(auto|scroll)/.test(getComputedStyle(e).overflowY);
+      while (scroller && !scrolls(scroller)) scroller = scroller.parentElement;
       const shown = scroller ? scroller.getBoundingClientRect() : {top: 0, bottom: innerHeight};
       const drag = first.left > last.left
         ? {from: [first.right - 1, middle(first)], to: [last.left + 1, middle(last)]}
@@ -108,11 +108,25 @@ class LabellingView:
     # --- opening and reading -----------------------------------------------------------
 
     def open(self, project_id: int, task_id: int) -> "LabellingView":
-        """Open a task the way a link from the project's task list does; wait for its text."""
-        self.page.goto(f"{self.base_url}/projects/{project_id}/data?task={task_id}")
+        """Open the project's task list and click the task's row, as a person does; wait for its text.
+
+        (Loading ``/projects/<id>/data?task=<id>`` directly races the task list against the
+        task in Label Studio 1.23: about one load in three then shows no pre-annotation.)
+        """
+        self.page.goto(f"{self.base_url}/projects/{project_id}/data")
+        row = self.page.locator("[data-testid=table-row]").filter(
+            has=self.page.get_by_label(f"Select Task {task_id}", exact=True)
+        )
+        row.locator(".lsf-table__cell:not(.lsf-select-row)").first.click()
         self.page.locator(TEXT_LINES).first.wait_for(state="attached")
         expect(self.page.locator(".lsf-current-task__task-id")).to_have_text(str(task_id))
+        self._settle()
         return self
+
+    def _settle(self) -> None:
+        """Wait until the task has loaded (hotkeys are bound then) and fonts are in (no glyph moves)."""
+        self.page.wait_for_load_state("networkidle")
+        self.page.evaluate("() => document.fonts.ready.then(() => true)")
 
     def wait_for_regions(self, count: int) -> None:
         """Wait until the Regions list shows ``count`` regions (pre-annotations load after the text)."""
@@ -182,8 +196,29 @@ class LabellingView:
                 return drag
             self.page.mouse.move(drag["from"][0], (top + bottom) / 2)
             self.page.mouse.wheel(0, min(ys) - (top + bottom) / 2)
-            self.page.wait_for_timeout(100)  # the wheel scrolls asynchronously; measure again
+            # The wheel scrolls asynchronously: wait until the span has moved, then measure again.
+            self.page.wait_for_function(
+                f"([needle, nth, y]) => Math.abs(({_SPAN_DRAG})([needle, nth]).from[1] - y) > 1",
+                arg=[needle, nth, drag["from"][1]],
+            )
         raise AssertionError(f"could not scroll {needle!r} into view")
+
+    def activate_label(self, hotkey: str) -> None:
+        """Press a label's hotkey until the label shows as selected (a key pressed while the
+        view is still loading is lost, as it would be for a person)."""
+        key = self.page.locator(".lsf-label__hotkey").filter(has_text=re.compile(f"^{re.escape(hotkey)}$"))
+        label = self.page.locator(".lsf-labels .lsf-label:visible").filter(has=key)
+        selected = re.compile(r"\blsf-label_selected\b")
+        for _ in range(3):
+            if selected.search(label.get_attribute("class") or ""):
+                return
+            self.page.keyboard.press(hotkey)
+            try:
+                expect(label).to_have_class(selected, timeout=2000)
+                return
+            except AssertionError:
+                continue
+        raise AssertionError(f"hotkey {hotkey!r} did not select its label")
 
     def select_span(self, needle: str, nth: int = 0) -> None:
         """Drag the mouse over the ``nth`` occurrence of ``needle`` in the text (scrolling to it first)."""
@@ -198,10 +233,9 @@ class LabellingView:
         """Press the label's hotkey, drag over the span; wait for its new region in the list."""
         before = self.regions().count()
         self.page.keyboard.press("Escape")  # with a region selected, the hotkey would relabel it
-        self.page.keyboard.press(hotkey)
+        self.activate_label(hotkey)
         self.select_span(needle, nth)
-        expect(self.regions()).to_have_count(before + 1)
-        self.page.keyboard.press(hotkey)  # release the label, so later clicks select regions
+        expect(self.regions(), f"dragging over {needle!r} made no region").to_have_count(before + 1)
 
     def regions(self) -> Locator:
         return self.page.locator(".lsf-outliner-item:visible")
@@ -215,7 +249,11 @@ class LabellingView:
         self.page.keyboard.press("Escape")
         exact = self.page.locator(".lsf-outliner-item__text").filter(has_text=re.compile(f"^{re.escape(text)}$"))
         self.regions().filter(has=exact).first.click()
-        expect(self.page.locator("[data-testid=textarea-control]:visible")).to_be_visible()
+        expect(self.entity_id_control()).to_be_visible()
+
+    def entity_id_control(self) -> Locator:
+        """The entity id part of the view (box or stored value), shown while a region is selected."""
+        return self.page.locator("[data-testid=textarea-control]:visible")
 
     def entity_id_box(self) -> Locator:
         return self.page.locator("input[name=entity_id], textarea[name=entity_id]")
@@ -223,6 +261,7 @@ class LabellingView:
     def set_entity_id(self, region_text: str, entity_id: str) -> None:
         """Select the region, type its canonical entity id, press Enter."""
         self.select_region(region_text)
+        expect(self.entity_id_control()).to_be_in_viewport()  # where the annotator is looking
         box = self.entity_id_box()
         box.fill(entity_id)
         box.press("Enter")
@@ -264,6 +303,18 @@ class LabellingView:
         self.page.keyboard.press("Escape")
         return texts
 
+    def switch_setting(self, title: str) -> None:
+        """Flip one toggle in the labelling interface settings (the gear in the bottom bar)."""
+        self.page.locator("[data-testid=bottombar-settings-button]").click()
+        name = self.page.locator(".lsf-settings__label__title", has_text=re.compile(f"^{re.escape(title)}$"))
+        field = self.page.locator(".lsf-settings__field").filter(has=name)
+        toggle = field.locator("input[type=checkbox]")
+        was = toggle.is_checked()
+        name.click()  # the whole row is the toggle's <label>
+        expect(toggle).to_be_checked(checked=not was)
+        self.page.locator(".ant-modal-close:visible").click()
+        expect(field).to_be_hidden()
+
     def open_panel(self, name: str) -> None:
         self.page.locator(".lsf-panel-tabs__tab:visible", has_text=name).click()
 
@@ -274,6 +325,7 @@ class LabellingView:
         self.page.goto(f"{self.base_url}/projects/{project_id}/data")
         self.page.get_by_role("button", name=re.compile("Label All Tasks", re.IGNORECASE)).click()
         self.page.locator(TEXT_LINES).first.wait_for(state="attached")
+        self._settle()
         return self
 
     def instructions(self) -> Locator:
