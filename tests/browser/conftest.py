@@ -135,11 +135,13 @@ def annotator(chromium: Browser, label_studio: Connection, make_annotator) -> An
 def watched(chromium: Browser, label_studio: Connection, annotator: Annotator, request: pytest.FixtureRequest):
     """``(page, watch)``: the annotator's page; fails the test on dialogs, page errors, outside requests."""
     page, watch = watched_page(chromium, label_studio.url, annotator.storage_state)
+    failure_shot = ARTIFACTS / f"FAILED-{request.node.name}.png"
+    failure_shot.unlink(missing_ok=True)  # a screenshot from an earlier failed run would mislead
     yield page, watch
     failed = any(getattr(getattr(request.node, f"report_{w}", None), "failed", False) for w in ("setup", "call"))
     if failed:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / f"FAILED-{request.node.name}.png"), full_page=True)
+        page.screenshot(path=str(failure_shot), full_page=True)
     page.context.close()
     assert watch.outside_requests == [], "the page tried to reach other hosts"
     assert watch.page_errors == [], "uncaught JavaScript errors"
