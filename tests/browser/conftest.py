@@ -25,6 +25,7 @@ from click.testing import CliRunner
 from playwright.sync_api import Browser, Dialog, Page, Playwright, Route, sync_playwright
 
 from curation.cli import cli
+from curation.corpus import load_corpus
 from curation.normalize import Normalized, load_snapshot
 from curation.records import Annotation, Document
 from curation.server import Connection
@@ -42,6 +43,8 @@ CHROMIUM_ARGS = [
 ]
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
 VIEWPORT = {"width": 1400, "height": 900}
+#: The seed corpus, by doc id.
+SEED = {d.doc_id: d for d in load_corpus(ROOT / "corpus")}
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
@@ -206,3 +209,10 @@ def pull_snapshot(conn: Connection, title: str, out: Path) -> Path:
 def pull_normalized(conn: Connection, project: PushedProject, tmp_dir: Path) -> Normalized:
     """``curation pull`` then normalization: what the annotators' work becomes."""
     return load_snapshot(pull_snapshot(conn, project.title, tmp_dir / f"snapshot-{uuid.uuid4().hex[:6]}.json"))
+
+
+def the_annotation(annotations: Sequence[Annotation], doc_id: str) -> Annotation:
+    """The one annotation of ``doc_id`` (fails when there is none or more than one)."""
+    mine = [a for a in annotations if a.doc_id == doc_id]
+    assert len(mine) == 1, f"{doc_id}: expected one annotation, got {len(mine)}"
+    return mine[0]

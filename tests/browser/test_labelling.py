@@ -18,10 +18,9 @@ import requests
 from playwright.sync_api import expect
 
 from curation.normalize import pseudonym
-from curation.records import Annotation, Document
+from curation.records import Document
 from curation.schema import load_schema
-from tests.browser.conftest import pull_normalized, push_documents
-from tests.browser.test_view import SEED
+from tests.browser.conftest import SEED, pull_normalized, push_documents, the_annotation
 from tests.browser.ui import LabellingView
 
 pytestmark = pytest.mark.browser
@@ -53,12 +52,6 @@ def user_id(conn) -> int:
     response = requests.get(f"{conn.url}/api/current-user/whoami", headers=headers, timeout=30)
     response.raise_for_status()
     return int(response.json()["id"])
-
-
-def the_annotation(annotations: tuple[Annotation, ...], doc_id: str) -> Annotation:
-    mine = [a for a in annotations if a.doc_id == doc_id]
-    assert len(mine) == 1, f"{doc_id}: expected one annotation, got {len(mine)}"
-    return mine[0]
 
 
 def test_spans_labelled_with_the_mouse_come_back_exactly(view: LabellingView, label_studio, annotator, tmp_path):

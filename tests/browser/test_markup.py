@@ -13,8 +13,7 @@ import pytest
 from playwright.sync_api import expect
 
 from curation.records import Document
-from tests.browser.conftest import pull_normalized, push_documents
-from tests.browser.test_labelling import the_annotation
+from tests.browser.conftest import pull_normalized, push_documents, the_annotation
 from tests.browser.ui import LabellingView
 
 pytestmark = pytest.mark.browser

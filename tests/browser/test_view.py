@@ -13,16 +13,13 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from curation.corpus import load_corpus
 from curation.records import Annotation, Document, Mention, Relation
 from curation.schema import load_schema
-from tests.browser.conftest import ARTIFACTS, push_documents
+from tests.browser.conftest import ARTIFACTS, SEED, push_documents
 from tests.browser.ui import LabellingView
-from tests.conftest import ROOT
 
 pytestmark = pytest.mark.browser
 
-SEED = {d.doc_id: d for d in load_corpus(ROOT / "corpus")}
 #: How each seed article spells the two leaders (first occurrence is pre-annotated).
 NAMES = {
     "sw": ("Kim Jong Un", "Vladmir Putin"),
