@@ -17,6 +17,8 @@ from __future__ import annotations
 import io
 import logging
 import tempfile
+from dataclasses import dataclass
+from itertools import accumulate, chain
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
@@ -122,21 +124,77 @@ def features_of_parquet(path: Path | str) -> Features:
     return Features.from_arrow_schema(pq.read_schema(path))
 
 
+@dataclass(frozen=True)
+class ListColumn:
+    """A column of lists the way arrow keeps one: row ``i`` holds ``values[offsets[i]:offsets[i + 1]]``.
+
+    ``values`` is a list of scalars, another :class:`ListColumn`, or for lists of structs a dict
+    ``field -> column``. The release builds its configs as such columns (no dict per row or per
+    item), and :func:`table_from_columns` turns them into arrow arrays without a Python object
+    per value.
+    """
+
+    offsets: Sequence[int]
+    values: Any
+
+
+def table_from_columns(columns: Mapping[str, Any], schema: pa.Schema) -> pa.Table:
+    """Columns (plain lists, :class:`ListColumn`, dicts for structs) as a table with exactly ``schema``."""
+    arrays = []
+    for field in schema:
+        if field.name not in columns:
+            raise ReleaseError(
+                f"A release row has no field {field.name!r}. This is a bug in curation; please report it."
+            )
+        arrays.append(_array(columns[field.name], field.type))
+    return pa.Table.from_arrays(arrays, schema=schema)
+
+
+def _array(column: Any, type_: pa.DataType) -> pa.Array:
+    if pa.types.is_list(type_):
+        offsets = pa.array(column.offsets, pa.int32())
+        return pa.ListArray.from_arrays(offsets, _array(column.values, type_.value_type), type=type_)
+    if pa.types.is_struct(type_):
+        return pa.StructArray.from_arrays([_array(column[f.name], f.type) for f in type_], fields=list(type_))
+    return pa.array(column, type=type_)
+
+
+def rows_to_columns(rows: Iterable[Mapping[str, Any]], schema: pa.Schema | pa.StructType) -> dict[str, Any]:
+    """Row dicts as the columns :func:`table_from_columns` takes (a missing field is an error)."""
+    rows = list(rows)
+    columns = {}
+    for field in schema:
+        try:
+            values = [row[field.name] for row in rows]
+        except KeyError:
+            raise ReleaseError(
+                f"A release row has no field {field.name!r}. This is a bug in curation; please report it."
+            )
+        columns[field.name] = _values_to_column(values, field.type)
+    return columns
+
+
+def _values_to_column(values: list[Any], type_: pa.DataType) -> Any:
+    if pa.types.is_list(type_):
+        offsets = [0, *accumulate(map(len, values))]
+        return ListColumn(offsets, _values_to_column(list(chain.from_iterable(values)), type_.value_type))
+    if pa.types.is_struct(type_):
+        return rows_to_columns(values, type_)
+    return values
+
+
 def arrow_table(rows: Iterable[Mapping[str, Any]], feats: Features) -> pa.Table:
     """Rows as an arrow table with exactly the declared schema (a missing field is an error)."""
-    rows = list(rows)
     schema = feats.arrow_schema
-    columns = {}
-    for name in schema.names:
-        try:
-            columns[name] = [row[name] for row in rows]
-        except KeyError:
-            raise ReleaseError(f"A release row has no field {name!r}. This is a bug in curation; please report it.")
-    return pa.Table.from_pydict(columns, schema=schema)
+    return table_from_columns(rows_to_columns(rows, schema), schema)
 
 
-def parquet_bytes(table: pa.Table) -> bytes:
-    """The table as parquet bytes, identical for identical tables (no timestamps, fixed layout)."""
+def parquet_bytes(table: pa.Table, *, use_dictionary: bool = True) -> bytes:
+    """The table as parquet bytes, identical for identical tables (no timestamps, fixed layout).
+
+    ``use_dictionary=False`` suits tables of mostly distinct, sorted strings (the decision log):
+    zstd alone makes them smaller, and faster.
+    """
     sink = io.BytesIO()
     pq.write_table(
         table,
@@ -144,7 +202,7 @@ def parquet_bytes(table: pa.Table) -> bytes:
         compression="zstd",
         compression_level=3,
         row_group_size=ROW_GROUP_SIZE,
-        use_dictionary=True,
+        use_dictionary=use_dictionary,
         write_statistics=True,
         store_schema=True,
     )

@@ -32,8 +32,9 @@ from curation import __version__
 from curation.errors import ReleaseError
 from curation.hfdata import read_parquet_rows
 from curation.records import Annotation, Document
-from curation.release_build import BuildInputs, BuildOptions, Built, build_release, read_jsonl_gz, sha256
+from curation.release_build import BuildInputs, BuildOptions, Built, build_release, sha256
 from curation.release_diff import ReleaseState, state_from_rows
+from curation.release_source import read_annotations, read_documents
 from curation.schema import DEFAULT_SCHEMA_PATH, Schema, load_schema
 from curation.splits import DEFAULT_SPLIT_CONFIG, DEFAULT_SPLIT_SEED
 
@@ -340,19 +341,19 @@ def check_release(folder: Path) -> CheckReport:
         raise ReleaseError(f"{folder}: no such release folder. Pass exports/<name>/<version>.")
     manifest = read_manifest(folder)
     source = folder / "source"
+    if (source / "documents.jsonl.gz").exists():
+        raise ReleaseError(
+            f"{folder}: source/ holds JSON lines (documents.jsonl.gz), the layout of releases cut before source/ "
+            "moved to parquet, and this curation cannot rebuild it byte for byte. Verify its files with "
+            "`sha256sum -c MANIFEST.sha256`, or check it with the curation commit that cut it."
+        )
     try:
         options = BuildOptions.from_json(json.loads((source / "build.json").read_text(encoding="utf-8")))
         schema = load_schema(source / "schema.json")
-        documents = {
-            d["doc_id"]: Document.from_dict(d) for d in read_jsonl_gz((source / "documents.jsonl.gz").read_bytes())
-        }
-        annotations = tuple(
-            Annotation.from_dict(a) for a in read_jsonl_gz((source / "annotations.jsonl.gz").read_bytes())
-        )
-        pred_path = source / "predictions.jsonl.gz"
-        predictions = (
-            tuple(Annotation.from_dict(a) for a in read_jsonl_gz(pred_path.read_bytes())) if pred_path.exists() else ()
-        )
+        documents = read_documents((source / "documents.parquet").read_bytes())
+        annotations = read_annotations((source / "annotations.parquet").read_bytes())
+        pred_path = source / "predictions.parquet"
+        predictions = read_annotations(pred_path.read_bytes()) if pred_path.exists() else ()
         prev_path = source / "previous.json.gz"
         previous = (
             ReleaseState.from_json(json.loads(gzip.decompress(prev_path.read_bytes()))) if prev_path.exists() else None

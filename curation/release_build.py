@@ -12,10 +12,9 @@ call it directly. What goes in:
 * :class:`BuildOptions`, kept in ``source/build.json``.
 
 ``source/`` holds everything needed to build the release again (``curation release --check``):
-``documents.jsonl.gz``, ``annotations.jsonl.gz`` and ``predictions.jsonl.gz`` (records in their
-JSON form, one per line), ``schema.json``, ``build.json``, ``previous.json.gz``; and the
-decision log ``decisions.parquet`` (``doc_id, kind, item_id, release_id, rule, sources``:
-``item_id`` is the adjudicator's id of the gold item, ``release_id`` its id in the data files).
+``documents.parquet``, ``annotations.parquet`` and ``predictions.parquet`` (the records), the
+decision log ``decisions.parquet`` (:mod:`curation.release_source` describes the four),
+``schema.json``, ``build.json`` and ``previous.json.gz``.
 """
 
 from __future__ import annotations
@@ -30,24 +29,18 @@ from dataclasses import asdict, dataclass, fields, replace
 from datetime import datetime, timezone
 from typing import Any, Iterable, Iterator, Mapping
 
-import pyarrow as pa
-
 from curation import __version__
 from curation.card import CardFacts, ConfigInfo, render_card
 from curation.changelog import render_changelog
-from curation.hfdata import CONFIGS, FEATURES_VERSION, arrow_table, features, features_yaml, parquet_bytes
+from curation.hfdata import CONFIGS, FEATURES_VERSION, features, features_yaml, parquet_bytes, table_from_columns
 from curation.records import Annotation, Decision, Document, GoldDocument
-from curation.release_diff import Diff, ReleaseState, diff_states, state_from_rows
+from curation.release_diff import Diff, ReleaseState, diff_states, state_from_documents
 from curation.release_rows import ReleaseRows, release_rows
+from curation.release_source import annotations_parquet, decisions_parquet, documents_parquet
 from curation.schema import Schema
 from curation.splits import DEFAULT_SPLIT_CONFIG, DEFAULT_SPLIT_SEED, assign_splits
 
 SOURCE = "source"
-#: ``source/decisions.parquet``: one row per gold item, why it is in the gold (the adjudication log).
-DECISIONS_SCHEMA = pa.schema(
-    [("doc_id", pa.string()), ("kind", pa.string()), ("item_id", pa.string()), ("release_id", pa.string()),
-     ("rule", pa.string()), ("sources", pa.list_(pa.string()))]
-)  # fmt: skip
 DATA_FILE = "{config}/{split}-00000-of-00001.parquet"
 
 
@@ -136,8 +129,8 @@ def _build(inputs: BuildInputs) -> Built:
     for config in CONFIGS:
         feats = features(config, labels)
         split_infos = []
-        for split, split_rows in rows.rows[config].items():
-            table = arrow_table(split_rows, feats)
+        for split, columns in rows.columns[config].items():
+            table = table_from_columns(columns, feats.arrow_schema)
             path = DATA_FILE.format(config=config, split=split)
             files[path] = parquet_bytes(table)
             split_infos.append((split, table.num_rows, table.nbytes, path))
@@ -146,9 +139,10 @@ def _build(inputs: BuildInputs) -> Built:
     facts = card_facts(inputs, rows, tuple(configs))
     files["README.md"] = render_card(facts).encode("utf-8")
     data_sha = {p: sha256(b) for p, b in files.items() if p != "README.md"}
-    state = state_from_rows(
+    state = state_from_documents(
         opts.version,
-        rows.rows["documents"],
+        rows.documents,
+        rows.entities,
         symmetric=symmetric,
         data_sha256=data_sha,
         card_sha256=sha256(files["README.md"]),
@@ -215,7 +209,7 @@ def card_facts(inputs: BuildInputs, rows: ReleaseRows, configs: tuple[ConfigInfo
         relations={k: dict(v) for k, v in relations.items()},
         entities=dict(Counter(e.type for e in rows.entities.values())),
         cross_language_entities=sum(1 for e in rows.entities.values() if len(e.aliases) > 1),
-        triples=sum(len(r) for r in rows.rows["triples"].values()),
+        triples=sum(rows.counts["triples"].values()),
         excluded=dict(inputs.excluded),
         process=process,
         agreement=inputs.agreement,
@@ -252,44 +246,20 @@ def unchanged_from_prediction(annotations: Iterable[Annotation], predictions: It
 
 
 def source_files(inputs: BuildInputs, rows: ReleaseRows) -> dict[str, bytes]:
-    """``source/``: what the release was built from, compressed, in a stable order."""
-    id_maps = {doc.doc_id: doc.id_map for doc in rows.documents}
-    decisions = sorted(inputs.decisions, key=lambda d: (d.doc_id, d.kind, d.item_id))
-    columns = {
-        "doc_id": [d.doc_id for d in decisions],
-        "kind": [d.kind for d in decisions],
-        "item_id": [d.item_id for d in decisions],
-        "release_id": [id_maps.get(d.doc_id, {}).get(d.item_id) for d in decisions],
-        "rule": [d.rule for d in decisions],
-        "sources": [list(d.sources) for d in decisions],
-    }
-    annotations = sorted(inputs.annotations, key=lambda a: (a.doc_id, a.annotator, a.annotation_id))
+    """``source/``: what the release was built from (see :mod:`curation.release_source`)."""
     out = {
         f"{SOURCE}/build.json": json_bytes(asdict(inputs.options)),
         f"{SOURCE}/schema.json": inputs.schema_bytes,
-        f"{SOURCE}/documents.jsonl.gz": jsonl_gz(inputs.documents[k].to_dict() for k in sorted(inputs.documents)),
-        f"{SOURCE}/annotations.jsonl.gz": jsonl_gz(annotation_record(a) for a in annotations),
-        f"{SOURCE}/decisions.parquet": parquet_bytes(pa.Table.from_pydict(columns, schema=DECISIONS_SCHEMA)),
+        f"{SOURCE}/documents.parquet": documents_parquet(inputs.documents.values()),
+        f"{SOURCE}/annotations.parquet": annotations_parquet(inputs.annotations),
+        f"{SOURCE}/decisions.parquet": decisions_parquet(
+            inputs.decisions, {d.doc_id: d.id_map for d in rows.documents}
+        ),
     }
     if inputs.predictions:
-        predictions = sorted(inputs.predictions, key=lambda a: (a.doc_id, a.annotation_id))
-        out[f"{SOURCE}/predictions.jsonl.gz"] = jsonl_gz(annotation_record(a) for a in predictions)
+        out[f"{SOURCE}/predictions.parquet"] = annotations_parquet(inputs.predictions)
     if inputs.previous:
         out[f"{SOURCE}/previous.json.gz"] = gzip.compress(json_bytes(inputs.previous.to_json()), mtime=0)
-    return out
-
-
-_ANNOTATION_FIELDS = tuple(f.name for f in fields(Annotation) if f.name not in ("mentions", "relations"))
-
-
-def annotation_record(a: Annotation) -> dict[str, Any]:
-    """``Annotation.to_dict()``, the records' JSON form, built without ``dataclasses`` reflection (speed)."""
-    out: dict[str, Any] = {name: getattr(a, name) for name in _ANNOTATION_FIELDS}
-    out["mentions"] = [
-        {"id": m.id, "start": m.start, "end": m.end, "text": m.text, "type": m.type, "entity_id": m.entity_id}
-        for m in a.mentions
-    ]
-    out["relations"] = [{"id": r.id, "type": r.type, "head": r.head, "tail": r.tail} for r in a.relations]
     return out
 
 
@@ -320,7 +290,7 @@ def release_json(inputs: BuildInputs, rows: ReleaseRows, level: str | None) -> d
             "relations": sum(len(doc.relations) for doc in rows.documents),
             "entities": len(rows.entities),
             "cross_language_entities": sum(1 for e in rows.entities.values() if len(e.aliases) > 1),
-            "triples": sum(len(r) for r in rows.rows["triples"].values()),
+            "triples": sum(rows.counts["triples"].values()),
             "annotations": len(inputs.annotations),
             "annotators": len({a.annotator for a in inputs.annotations if a.annotator}),
             "excluded_documents": dict(sorted(inputs.excluded.items())),
@@ -352,16 +322,3 @@ def sha256(data: bytes) -> str:
 
 def json_bytes(data: Any) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-
-
-_ENCODE = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
-
-
-def jsonl_gz(records: Iterable[Mapping[str, Any]]) -> bytes:
-    """JSON lines (keys sorted), gzip-compressed with no timestamp or file name in the header."""
-    text = "".join([_ENCODE(r) + "\n" for r in records])
-    return gzip.compress(text.encode("utf-8"), compresslevel=6, mtime=0)
-
-
-def read_jsonl_gz(data: bytes) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in gzip.decompress(data).decode("utf-8").splitlines() if line]

@@ -22,9 +22,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping
+from itertools import repeat
+from operator import attrgetter, itemgetter
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 from curation.records import text_sha256
+
+if TYPE_CHECKING:
+    from curation.release_rows import Entity, ReleasedDocument
 
 KINDS = ("documents", "mentions", "relations", "entities")
 LEVELS = ("major", "minor", "patch")
@@ -107,36 +112,79 @@ def state_from_rows(
     symmetric: Iterable[str] = (),
     **extra: Any,
 ) -> ReleaseState:
-    """The state of a release from its ``documents`` rows (``split -> rows``)."""
+    """The state of a release from its ``documents`` rows (``split -> rows``), e.g. read from its parquet files."""
     symmetric = frozenset(symmetric)
     documents: dict[str, DocState] = {}
     entities: dict[str, tuple[str, str]] = {}
     for split, rows in rows_by_split.items():
         for row in rows:
             span = {m["id"]: (m["start"], m["end"]) for m in row["mentions"]}
-            documents[row["doc_id"]] = DocState(
-                language=row["language"],
-                split=split,
-                text_sha256=text_sha256(row["text"]),
-                fields=(
-                    row["source"],
-                    row["url"],
-                    row["title"],
-                    row["published"],
-                    row["n_annotators"],
-                    row["adjudication"],
-                ),
-                mentions=frozenset(
-                    (m["start"], m["end"], m["type"], m["entity_id"], m["text"]) for m in row["mentions"]
-                ),
-                relations=frozenset(
-                    _relation_key(r["type"], span[r["head_mention"]], span[r["tail_mention"]], symmetric)
-                    for r in row["relations"]
-                ),
+            documents[row["doc_id"]] = _doc_state(
+                row["language"],
+                split,
+                row["text"],
+                (row["source"], row["url"], row["title"], row["published"], row["n_annotators"], row["adjudication"]),
+                [(m["start"], m["end"], m["type"], m["entity_id"], m["text"]) for m in row["mentions"]],
+                [(r["type"], span[r["head_mention"]], span[r["tail_mention"]]) for r in row["relations"]],
+                symmetric,
             )
             for e in row["entities"]:
                 entities[e["id"]] = (e["type"], e["name"])
     return ReleaseState(version=version, documents=documents, entities=entities, **extra)
+
+
+def state_from_documents(
+    version: str,
+    documents: Iterable[ReleasedDocument],
+    entities: Mapping[str, Entity],
+    *,
+    symmetric: Iterable[str] = (),
+    **extra: Any,
+) -> ReleaseState:
+    """The state of a release being built: what :func:`state_from_rows` reads back from its files."""
+    symmetric = frozenset(symmetric)
+    states: dict[str, DocState] = {}
+    for doc in documents:
+        d, gold = doc.gold.document, doc.gold
+        spans = list(map(_SPAN, doc.mentions))
+        states[d.doc_id] = _doc_state(
+            d.language,
+            doc.split,
+            d.text,
+            (d.source, d.url, d.title, d.published, gold.n_annotators, gold.status),
+            map(_MENTION, doc.mentions),
+            [(r.type, spans[r.head], spans[r.tail]) for r in doc.relations],
+            symmetric,
+        )
+    table = {eid: (e.type, e.name) for eid, e in entities.items()}
+    return ReleaseState(version=version, documents=states, entities=table, **extra)
+
+
+_SPAN = attrgetter("start", "end")
+_MENTION = attrgetter("start", "end", "type", "entity_id", "text")
+
+
+def _doc_state(
+    language: str,
+    split: str,
+    text: str,
+    fields: tuple[Any, ...],
+    mentions: Iterable[tuple[Any, ...]],
+    relations: list[tuple[str, tuple[int, int], tuple[int, int]]],
+    symmetric: frozenset[str],
+) -> DocState:
+    """One document's state from mentions ``(start, end, type, entity id, text)`` and relations
+    ``(type, head span, tail span)``."""
+    if symmetric:
+        relations = [_relation_key(rtype, head, tail, symmetric) for rtype, head, tail in relations]
+    return DocState(
+        language=language,
+        split=split,
+        text_sha256=text_sha256(text),
+        fields=fields,
+        mentions=frozenset(mentions),
+        relations=frozenset(relations),
+    )
 
 
 def _relation_key(
@@ -201,13 +249,20 @@ def diff_states(old: ReleaseState, new: ReleaseState) -> Diff:
     return Diff(dict(sorted(counts.items())), tuple(added), tuple(removed), tuple(changed), tuple(gold_changed))
 
 
+#: What stays the same when a mention or relation *changes* (rather than being added and removed).
+_SAME_ITEM = {"mentions": itemgetter(0, 1), "relations": itemgetter(1, 2)}
+
+
 def _count_items(target: dict[str, dict[str, int]], a: DocState | None, b: DocState | None) -> None:
     """Add one document's mention and relation differences to ``target``."""
-    keys = {"mentions": lambda m: m[:2], "relations": lambda r: r[1:]}
-    for kind, key in keys.items():
+    for kind, key in _SAME_ITEM.items():
         old = getattr(a, kind) if a else frozenset()
         new = getattr(b, kind) if b else frozenset()
         gone, came = old - new, new - old
+        if not (gone and came):  # only additions or only removals (a new or a removed document): nothing changed
+            target[kind]["added"] += len(came)
+            target[kind]["removed"] += len(gone)
+            continue
         both = {key(item) for item in gone} & {key(item) for item in came}
         target[kind]["changed"] += len(both)
         target[kind]["added"] += sum(1 for item in came if key(item) not in both)
@@ -216,12 +271,17 @@ def _count_items(target: dict[str, dict[str, int]], a: DocState | None, b: DocSt
 
 def _entity_facts(state: ReleaseState) -> dict[tuple[str, str], tuple[Any, ...]]:
     """``(entity id, language) -> (type, name, aliases in that language)``."""
-    aliases: dict[tuple[str, str], set[str]] = defaultdict(set)
+    spelled: set[tuple[str | None, str, str]] = set()  # (entity id, language, text), made in C: no loop per mention
     for doc in state.documents.values():
-        for _start, _end, _type, entity_id, text in doc.mentions:
-            if entity_id is not None:
-                aliases[(entity_id, doc.language)].add(text)
+        spelled.update(zip(map(_ENTITY_ID, doc.mentions), repeat(doc.language), map(_TEXT, doc.mentions)))
+    aliases: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for entity_id, language, text in spelled:
+        if entity_id is not None:
+            aliases[(entity_id, language)].add(text)
     return {key: (*state.entities.get(key[0], ("", "")), tuple(sorted(forms))) for key, forms in aliases.items()}
+
+
+_ENTITY_ID, _TEXT = itemgetter(3), itemgetter(4)
 
 
 def _sort_key(item: list[Any]) -> str:

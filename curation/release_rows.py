@@ -16,17 +16,28 @@ Entity facts are release-wide, decided from every gold mention of the entity id:
 A triple is one distinct (document, subject entity, predicate, object entity); a symmetric
 relation is written once with the smaller entity id as subject. Its ``subject``/``object``
 strings are the mention texts of the first relation giving it, as written in the document.
+
+Rows are built column by column (:class:`curation.hfdata.ListColumn` for list features), the
+way arrow stores them: a release of 10,000 documents has some 300,000 mentions and 3,000,000
+tokens, and a dict per row or per item would cost more than writing the parquet files.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping, Sequence
+from itertools import accumulate, chain
+from operator import attrgetter, itemgetter
+from typing import Any, Iterable, Mapping, NamedTuple, Sequence
 
 from curation.errors import ReleaseError
-from curation.records import GoldDocument, Mention, Relation
-from curation.tokens import TagStats, bio_tag_names_index, bio_tags, tokenize
+from curation.hfdata import ListColumn
+from curation.records import GoldDocument, Mention
+from curation.tagging import tag_documents
+from curation.tokens import TagStats, bio_tag_names_index
+
+CONFIG_NAMES = ("documents", "triples", "entities", "tokens")
+Columns = dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -45,14 +56,27 @@ class Entity:
         return tuple(sorted(self.aliases))
 
 
+class ReleasedRelation(NamedTuple):
+    """A gold relation in release order: ``head`` and ``tail`` index the document's ``mentions``."""
+
+    head: int
+    tail: int
+    type: str
+
+
 @dataclass(frozen=True)
 class ReleasedDocument:
-    """A gold document with release ids (see the module docstring) and its split."""
+    """A gold document in release order, with its split.
+
+    ``mentions`` are the gold mentions sorted by (start, end, type, entity id): the i-th (from
+    0) is released as ``m{i+1}``. ``relations`` are sorted by (head, tail, type): the i-th is
+    ``r{i+1}``. ``id_map`` takes a gold mention or relation id to its release id.
+    """
 
     gold: GoldDocument
     split: str
     mentions: tuple[Mention, ...]
-    relations: tuple[Relation, ...]
+    relations: tuple[ReleasedRelation, ...]
     id_map: Mapping[str, str]
 
     @property
@@ -66,55 +90,69 @@ class ReleasedDocument:
 
 @dataclass
 class ReleaseRows:
-    """Rows per config and split, plus what the card reports about them."""
+    """Rows per config and split, as columns, plus what the card reports about them."""
 
     documents: tuple[ReleasedDocument, ...]
     entities: Mapping[str, Entity]
-    rows: dict[str, dict[str, list[dict[str, Any]]]] = field(default_factory=dict)
+    columns: dict[str, dict[str, Columns]] = field(default_factory=dict)
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)
     tag_stats: TagStats = field(default_factory=TagStats)
     relations_without_entity: int = 0
 
 
-def renumber(gold: GoldDocument, split: str) -> ReleasedDocument:
-    """The gold document with mentions ``m1..`` in text order and relations ``r1..``."""
-    mentions = sorted(gold.mentions, key=lambda m: (m.start, m.end, m.type, m.entity_id or ""))
-    id_map = {m.id: f"m{i}" for i, m in enumerate(mentions, start=1)}
-    new_mentions = tuple(Mention(id_map[m.id], m.start, m.end, m.text, m.type, m.entity_id) for m in mentions)
+def _mention_order(m: Mention) -> tuple[int, int, str, str]:
+    return (m.start, m.end, m.type, m.entity_id or "")
+
+
+def renumber(gold: GoldDocument, split: str, ids: "Numbered") -> ReleasedDocument:
+    """The gold document in release order (see :class:`ReleasedDocument`)."""
+    mentions = sorted(gold.mentions, key=_mention_order)
+    index = {m.id: i for i, m in enumerate(mentions)}
     relations = []
     for rel in gold.relations:
         for end in (rel.head, rel.tail):
-            if end not in id_map:
+            if end not in index:
                 raise ReleaseError(
                     f"Gold document {gold.doc_id}: relation {rel.id} points to mention {end}, which is not in the "
                     "gold. Run `curation validate` on the snapshot and fix the relation in Label Studio."
                 )
-        relations.append((id_map[rel.head], id_map[rel.tail], rel.type, rel.id))
-    relations.sort(key=lambda r: (int(r[0][1:]), int(r[1][1:]), r[2]))
-    for i, (head, tail, rtype, old) in enumerate(relations, start=1):
-        id_map[old] = f"r{i}"
-    new_relations = tuple(Relation(f"r{i}", rtype, head, tail) for i, (head, tail, rtype, _) in enumerate(relations, 1))
-    return ReleasedDocument(gold, split, new_mentions, new_relations, id_map)
+        relations.append((index[rel.head], index[rel.tail], rel.type, rel.id))
+    relations.sort(key=itemgetter(0, 1, 2))
+    id_map = dict(zip([m.id for m in mentions], ids.get("m", len(mentions))))
+    id_map.update(zip([r[3] for r in relations], ids.get("r", len(relations))))
+    released = tuple(ReleasedRelation(head, tail, rtype) for head, tail, rtype, _ in relations)
+    return ReleasedDocument(gold, split, tuple(mentions), released, id_map)
+
+
+class Numbered:
+    """``m1, m2...`` and ``r1, r2...``, made once per release rather than once per document."""
+
+    def __init__(self) -> None:
+        self._ids: dict[str, list[str]] = defaultdict(list)
+
+    def get(self, prefix: str, n: int) -> list[str]:
+        ids = self._ids[prefix]
+        ids.extend(f"{prefix}{i}" for i in range(len(ids) + 1, n + 1))
+        return ids[:n]
 
 
 def entity_table(documents: Iterable[ReleasedDocument]) -> dict[str, Entity]:
     """Release-wide entity facts from every gold mention (see the module docstring)."""
-    typed: Counter[tuple[str, str]] = Counter()
-    spelled: Counter[tuple[str, str, str]] = Counter()
-    occurs: set[tuple[str, str]] = set()
+    seen: dict[str, Counter[tuple[str, str, str]]] = defaultdict(Counter)  # language -> (id, type, text) -> count
+    docs: dict[str, list[str]] = defaultdict(list)
     for doc in documents:
         named = [m for m in doc.mentions if m.entity_id is not None]
-        typed.update([(m.entity_id, m.type) for m in named])
-        spelled.update([(m.entity_id, doc.language, m.text) for m in named])
-        occurs.update([(m.entity_id, doc.doc_id) for m in named])
+        ids = [m.entity_id for m in named]
+        seen[doc.language].update(zip(ids, [m.type for m in named], [m.text for m in named]))
+        doc_id = doc.doc_id
+        for eid in set(ids):
+            docs[eid].append(doc_id)
     types: dict[str, Counter[str]] = defaultdict(Counter)
-    for (eid, etype), n in typed.items():
-        types[eid][etype] = n
     forms: dict[str, dict[str, Counter[str]]] = defaultdict(lambda: defaultdict(Counter))
-    for (eid, lang, text), n in spelled.items():
-        forms[eid][lang][text] = n
-    docs: dict[str, list[str]] = defaultdict(list)
-    for eid, doc_id in occurs:
-        docs[eid].append(doc_id)
+    for lang, counts in seen.items():
+        for (eid, etype, text), n in counts.items():
+            types[eid][etype] += n
+            forms[eid][lang][text] += n
     table = {}
     for eid in sorted(types):
         by_lang = forms[eid]
@@ -133,116 +171,144 @@ def entity_table(documents: Iterable[ReleasedDocument]) -> dict[str, Entity]:
 def release_rows(
     gold: Sequence[GoldDocument], splits: Mapping[str, str], *, entity_labels: Sequence[str], symmetric: Iterable[str]
 ) -> ReleaseRows:
-    """Rows of the four configs (``documents``, ``triples``, ``entities``, ``tokens``) per split."""
-    documents = tuple(renumber(g, splits[g.doc_id]) for g in sorted(gold, key=lambda g: g.doc_id))
+    """Columns of the four configs (``documents``, ``triples``, ``entities``, ``tokens``) per split."""
+    ids = Numbered()
+    documents = tuple(renumber(g, splits[g.doc_id], ids) for g in sorted(gold, key=attrgetter("doc_id")))
     entities = entity_table(documents)
     out = ReleaseRows(documents, entities)
     symmetric = frozenset(symmetric)
     tag_index = bio_tag_names_index(entity_labels)
-    rows = out.rows = {c: defaultdict(list) for c in ("documents", "triples", "entities", "tokens")}
-    split_entities: dict[str, set[str]] = defaultdict(set)
-    split_docs: dict[str, set[str]] = defaultdict(set)
+    by_split: dict[str, list[ReleasedDocument]] = defaultdict(list)
     for doc in documents:
-        rows["documents"][doc.split].append(_document_row(doc, entities))
-        triples = _triple_rows(doc, entities, symmetric)
-        out.relations_without_entity += len(doc.relations) - triples[1]
-        rows["triples"][doc.split].extend(triples[0])
-        tokens = tokenize(doc.gold.document.text)
-        tags, stats = bio_tags(tokens, doc.mentions)
-        out.tag_stats.add(stats)
-        rows["tokens"][doc.split].append(
-            {
-                "doc_id": doc.doc_id,
-                "language": doc.language,
-                "tokens": [t for t, _, _ in tokens],
-                "ner_tags": [tag_index[t] for t in tags],
-            }
-        )
-        split_entities[doc.split].update(m.entity_id for m in doc.mentions if m.entity_id is not None)
-        split_docs[doc.split].add(doc.doc_id)
-    one_split = len(split_docs) == 1
-    for split, ids in split_entities.items():
-        for eid in sorted(ids):
-            e = entities[eid]
-            rows["entities"][split].append(
-                {
-                    "id": e.id,
-                    "type": e.type,
-                    "name": e.name,
-                    "aliases": [{"language": lang, "aliases": list(a)} for lang, a in e.aliases.items()],
-                    "documents": list(e.documents) if one_split else [d for d in e.documents if d in split_docs[split]],
-                }
-            )
-    for split in split_docs:
-        for config in rows:
-            rows[config].setdefault(split, [])
-    out.rows = {c: dict(sorted(by_split.items())) for c, by_split in rows.items()}
+        by_split[doc.split].append(doc)
+    out.columns = {config: {} for config in CONFIG_NAMES}
+    for split, docs in sorted(by_split.items()):
+        out.columns["documents"][split] = _documents_columns(docs, entities, ids)
+        triples, usable = _triples_columns(docs, entities, symmetric)
+        out.columns["triples"][split] = triples
+        out.relations_without_entity += sum(len(doc.relations) for doc in docs) - usable
+        out.columns["entities"][split] = _entities_columns(docs, entities, one_split=len(by_split) == 1)
+        out.columns["tokens"][split] = _tokens_columns(docs, tag_index, out.tag_stats)
+    out.counts = {c: {s: len(cols[next(iter(cols))]) for s, cols in by_s.items()} for c, by_s in out.columns.items()}
     return out
 
 
-def _document_row(doc: ReleasedDocument, entities: Mapping[str, Entity]) -> dict[str, Any]:
-    d = doc.gold.document
-    entity_of = {m.id: m.entity_id for m in doc.mentions}
-    ids = sorted({m.entity_id for m in doc.mentions if m.entity_id is not None})
+def _offsets(lengths: Iterable[int]) -> list[int]:
+    return [0, *accumulate(lengths)]
+
+
+def _documents_columns(docs: list[ReleasedDocument], entities: Mapping[str, Entity], ids: Numbered) -> Columns:
+    gold = [doc.gold for doc in docs]
+    texts = [g.document for g in gold]
+    mentions = [m for doc in docs for m in doc.mentions]
+    named = [sorted({m.entity_id for m in doc.mentions if m.entity_id is not None}) for doc in docs]
+    in_doc = list(chain.from_iterable(named))
+    relations = [(doc.mentions, r) for doc in docs for r in doc.relations]
+    mention_ids = ids.get("m", max((len(doc.mentions) for doc in docs), default=0))
     return {
-        "doc_id": d.doc_id,
-        "language": d.language,
-        "source": d.source,
-        "url": d.url,
-        "title": d.title,
-        "published": d.published,
-        "text": d.text,
-        "mentions": [
-            {"id": m.id, "start": m.start, "end": m.end, "text": m.text, "type": m.type, "entity_id": m.entity_id}
-            for m in doc.mentions
-        ],
-        "entities": [{"id": e, "type": entities[e].type, "name": entities[e].name} for e in ids],
-        "relations": [
+        "doc_id": [d.doc_id for d in texts],
+        "language": [d.language for d in texts],
+        "source": [d.source for d in texts],
+        "url": [d.url for d in texts],
+        "title": [d.title for d in texts],
+        "published": [d.published for d in texts],
+        "text": [d.text for d in texts],
+        "mentions": ListColumn(
+            _offsets(len(doc.mentions) for doc in docs),
             {
-                "id": r.id,
-                "type": r.type,
-                "head": entity_of[r.head],
-                "tail": entity_of[r.tail],
-                "head_mention": r.head,
-                "tail_mention": r.tail,
-            }
-            for r in doc.relations
-        ],
-        "n_annotators": doc.gold.n_annotators,
-        "adjudication": doc.gold.status,
+                "id": list(chain.from_iterable(mention_ids[: len(doc.mentions)] for doc in docs)),
+                "start": [m.start for m in mentions],
+                "end": [m.end for m in mentions],
+                "text": [m.text for m in mentions],
+                "type": [m.type for m in mentions],
+                "entity_id": [m.entity_id for m in mentions],
+            },
+        ),
+        "entities": ListColumn(
+            _offsets(map(len, named)),
+            {"id": in_doc, "type": [entities[e].type for e in in_doc], "name": [entities[e].name for e in in_doc]},
+        ),
+        "relations": ListColumn(
+            _offsets(len(doc.relations) for doc in docs),
+            {
+                "id": list(chain.from_iterable(ids.get("r", len(doc.relations)) for doc in docs)),
+                "type": [r.type for _, r in relations],
+                "head": [ms[r.head].entity_id for ms, r in relations],
+                "tail": [ms[r.tail].entity_id for ms, r in relations],
+                "head_mention": [mention_ids[r.head] for _, r in relations],
+                "tail_mention": [mention_ids[r.tail] for _, r in relations],
+            },
+        ),
+        "n_annotators": [g.n_annotators for g in gold],
+        "adjudication": [g.status for g in gold],
     }
 
 
-def _triple_rows(
-    doc: ReleasedDocument, entities: Mapping[str, Entity], symmetric: frozenset[str]
-) -> tuple[list[dict[str, Any]], int]:
-    """Distinct triples of one document, and how many relations had both entity ids."""
-    mention = {m.id: m for m in doc.mentions}
-    found: dict[tuple[str, str, str], tuple[str, str]] = {}
+_TRIPLE_FIELDS = ("doc_id", "language", "subject", "subject_id", "subject_type", "predicate", "object", "object_id",
+                  "object_type")  # fmt: skip
+
+
+def _triples_columns(
+    docs: list[ReleasedDocument], entities: Mapping[str, Entity], symmetric: frozenset[str]
+) -> tuple[Columns, int]:
+    """Distinct triples of the documents, and how many relations had both entity ids."""
+    rows: list[tuple[str, ...]] = []
     usable = 0
-    for rel in doc.relations:
-        head, tail = mention[rel.head], mention[rel.tail]
-        if head.entity_id is None or tail.entity_id is None:
-            continue
-        usable += 1
-        if rel.type in symmetric and tail.entity_id < head.entity_id:
-            head, tail = tail, head
-        found.setdefault((head.entity_id, rel.type, tail.entity_id), (head.text, tail.text))
-    rows = []
-    for (s, p, o), (s_text, o_text) in sorted(found.items()):
-        rows.append(
+    for doc in docs:
+        found: dict[tuple[str, str, str], tuple[str, str]] = {}
+        for rel in doc.relations:
+            head, tail = doc.mentions[rel.head], doc.mentions[rel.tail]
+            if head.entity_id is None or tail.entity_id is None:
+                continue
+            usable += 1
+            if rel.type in symmetric and tail.entity_id < head.entity_id:
+                head, tail = tail, head
+            found.setdefault((head.entity_id, rel.type, tail.entity_id), (head.text, tail.text))
+        for (s, p, o), (s_text, o_text) in sorted(found.items()):
+            rows.append((doc.doc_id, doc.language, s_text, s, entities[s].type, p, o_text, o, entities[o].type))
+    columns: Columns = {name: list(values) for name, values in zip(_TRIPLE_FIELDS, zip(*rows))}
+    if not rows:
+        columns = {name: [] for name in _TRIPLE_FIELDS}
+    for role, key in (("subject", 3), ("object", 7)):
+        aliases = [entities[row[key]].all_aliases for row in rows]
+        columns[f"{role}_aliases"] = ListColumn(_offsets(map(len, aliases)), list(chain.from_iterable(aliases)))
+    return columns, usable
+
+
+def _entities_columns(docs: list[ReleasedDocument], entities: Mapping[str, Entity], *, one_split: bool) -> Columns:
+    """The entities occurring in the split's documents, with the split's documents they occur in."""
+    present = sorted({m.entity_id for doc in docs for m in doc.mentions if m.entity_id is not None})
+    table = [entities[eid] for eid in present]
+    if one_split:
+        occurs = [e.documents for e in table]
+    else:
+        here = {doc.doc_id for doc in docs}
+        occurs = [[d for d in e.documents if d in here] for e in table]
+    languages = [list(e.aliases) for e in table]
+    forms = [e.aliases[lang] for e in table for lang in e.aliases]
+    return {
+        "id": [e.id for e in table],
+        "type": [e.type for e in table],
+        "name": [e.name for e in table],
+        "aliases": ListColumn(
+            _offsets(map(len, languages)),
             {
-                "doc_id": doc.doc_id,
-                "language": doc.language,
-                "subject": s_text,
-                "subject_id": s,
-                "subject_type": entities[s].type,
-                "predicate": p,
-                "object": o_text,
-                "object_id": o,
-                "object_type": entities[o].type,
-                "subject_aliases": list(entities[s].all_aliases),
-                "object_aliases": list(entities[o].all_aliases),
-            }
-        )
-    return rows, usable
+                "language": list(chain.from_iterable(languages)),
+                "aliases": ListColumn(_offsets(map(len, forms)), list(chain.from_iterable(forms))),
+            },
+        ),
+        "documents": ListColumn(_offsets(map(len, occurs)), list(chain.from_iterable(occurs))),
+    }
+
+
+def _tokens_columns(docs: list[ReleasedDocument], tag_index: Mapping[str, int], stats: TagStats) -> Columns:
+    """Tokens and BIO tags of every document (see :mod:`curation.tokens`); adds to ``stats``."""
+    tagged = tag_documents([doc.gold.document.text for doc in docs], [doc.mentions for doc in docs], tag_index)
+    stats.add(tagged.stats)
+    offsets = _offsets(tagged.counts.tolist())
+    return {
+        "doc_id": [doc.doc_id for doc in docs],
+        "language": [doc.language for doc in docs],
+        "tokens": ListColumn(offsets, tagged.tokens),
+        "ner_tags": ListColumn(offsets, tagged.tags),
+    }

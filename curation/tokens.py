@@ -21,31 +21,104 @@ be expressed in BIO: the longer (then earlier) mention wins and the other is rep
 
 from __future__ import annotations
 
-import bisect
 import re
 import sys
 import unicodedata
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable, Sequence
+from itertools import accumulate
+from operator import itemgetter, or_
+from typing import Iterable, Mapping, Sequence
 
 from curation.records import Mention
 
+JOINERS = "\u200c\u200d"
+APOSTROPHES = "'\u2019"
+
+
+@lru_cache(maxsize=2)
+def code_point_runs(limit: int = sys.maxunicode + 1) -> dict[str, tuple[tuple[int, int], ...]]:
+    """The code points below ``limit`` that are word characters, and those that are whitespace.
+
+    ``{"word": runs, "space": runs}``, each run ``(first, last)`` inclusive, read from this
+    Python's Unicode database: a word character is what the tokenizer's word class holds
+    (``str.isalnum``, which is what ``\\w`` tests besides ``_``; ``_``; combining marks; the
+    joiners), whitespace is ``str.isspace``, which is what ``\\s`` tests.
+    """
+    chars = list(map(chr, range(limit)))
+    marks = "".join(map(itemgetter(0), map(unicodedata.category, chars))).encode("latin-1")
+    word = bytearray(map(or_, bytes(map(str.isalnum, chars)), marks.translate(_MARK_FLAGS)))
+    for char in "_" + JOINERS:
+        if ord(char) < limit:
+            word[ord(char)] = 1
+    space = bytes(map(str.isspace, chars))
+    return {"word": _runs(bytes(word)), "space": _runs(space)}
+
+
+_MARK_FLAGS = bytes(int(code == ord("M")) for code in range(256))
+
+
+def _merged(code_points: Iterable[int]) -> list[tuple[int, int]]:
+    """Sorted code points as runs ``(first, last)``."""
+    runs: list[tuple[int, int]] = []
+    for code in code_points:
+        if runs and runs[-1][1] == code - 1:
+            runs[-1] = (runs[-1][0], code)
+        else:
+            runs.append((code, code))
+    return runs
+
+
+def _runs(flags: bytes) -> tuple[tuple[int, int], ...]:
+    return tuple((run.start(), run.end() - 1) for run in re.finditer(b"\x01+", flags))
+
 
 @lru_cache(maxsize=1)
-def _token_pattern() -> re.Pattern[str]:
-    # \w is every Unicode letter and number (and "_"); the combining marks and the joiners are
-    # added as code point ranges, read from this Python's Unicode database.
-    marks, start = [], None
-    for code in range(sys.maxunicode + 2):
-        is_mark = code <= sys.maxunicode and unicodedata.category(chr(code)).startswith("M")
-        if is_mark and start is None:
-            start = code
-        elif not is_mark and start is not None:
-            marks.append(f"{re.escape(chr(start))}-{re.escape(chr(code - 1))}")
-            start = None
-    word = f"[\\w{''.join(marks)}\u200c\u200d]"
-    return re.compile(f"{word}+(?:['\u2019]{word}+)*|\\S")
+def token_pattern() -> re.Pattern[str]:
+    """The tokenizer's rule (module docstring) for Python's ``re``, one capturing group (for ``split``).
+
+    ``\\w`` is every Unicode letter and number (and ``_``); the combining marks are added as
+    code point ranges read from this Python's Unicode database.
+    """
+    initials = "".join(map(itemgetter(0), map(unicodedata.category, map(chr, range(sys.maxunicode + 1)))))
+    marks = "".join(f"{re.escape(chr(r.start()))}-{re.escape(chr(r.end() - 1))}" for r in re.finditer("M+", initials))
+    word = f"[\\w{marks}{JOINERS}]"
+    return re.compile(f"({word}+(?:[{APOSTROPHES}]{word}+)*|\\S)")
+
+
+def re2_token_pattern(astral: Iterable[str] = ()) -> str:
+    """The same rule in RE2 syntax (pyarrow's regexes), no group, exact on texts whose code points
+    above U+FFFF are all in ``astral``.
+
+    RE2's ``\\w`` and ``\\s`` are ASCII only, so both classes are spelled out from
+    :func:`code_point_runs`: the BMP runs (computing them for all of Unicode takes 0.3 s) plus
+    the given astral code points, classified one by one.
+    """
+    runs, astral = code_point_runs(0x10000), [chr(code) for code in sorted(set(map(ord, astral)))]
+    word = [*runs["word"], *_merged(ord(c) for c in astral if c.isalnum() or unicodedata.category(c)[0] == "M")]
+    space = [*runs["space"], *_merged(ord(c) for c in astral if c.isspace())]
+
+    def spelled(pairs: Iterable[tuple[int, int]]) -> str:
+        return "".join(f"\\x{{{a:x}}}-\\x{{{b:x}}}" for a, b in pairs)
+
+    return f"[{spelled(word)}]+(?:[{APOSTROPHES}][{spelled(word)}]+)*|[^{spelled(space)}]"
+
+
+def split_tokens(text: str) -> tuple[list[str], list[int]]:
+    """The tokens of ``text`` and their edges: token ``i`` is ``text[edges[2i]:edges[2i + 1]]``.
+
+    ``edges`` are the cumulative lengths of the text cut into gap, token, gap, ..., token, gap
+    (gaps are whitespace, maybe empty), so it is sorted and ends with ``len(text)``: the tokens
+    overlapping a span are found by bisection (:func:`bio_tag_ids`) without a tuple per token.
+    """
+    parts = split_parts(text)
+    return parts[1::2], list(accumulate(map(len, parts)))
+
+
+def split_parts(text: str) -> list[str]:
+    """The text cut into gap, token, gap, ..., token, gap (``text == "".join(parts)``; gaps may be empty)."""
+    return token_pattern().split(text)
 
 
 def tokenize(text: str) -> list[tuple[str, int, int]]:
@@ -54,7 +127,8 @@ def tokenize(text: str) -> list[tuple[str, int, int]]:
     ``tokenize("Kim's visit, 2023.")`` is ``[("Kim's", 0, 5), ("visit", 6, 11), (",", 11, 12),
     ("2023", 13, 17), (".", 17, 18)]``.
     """
-    return [(m.group(), m.start(), m.end()) for m in _token_pattern().finditer(text)]
+    tokens, edges = split_tokens(text)
+    return list(zip(tokens, edges[0::2], edges[1::2]))
 
 
 def bio_tag_names(entity_labels: Sequence[str]) -> list[str]:
@@ -83,28 +157,36 @@ class TagStats:
 
 
 def bio_tags(tokens: Sequence[tuple[str, int, int]], mentions: Iterable[Mention]) -> tuple[list[str], TagStats]:
-    """One ``O``/``B-X``/``I-X`` tag per token from the mentions; see the module docstring."""
-    tags = ["O"] * len(tokens)
-    starts = [start for _, start, _ in tokens]
-    ends = [end for _, _, end in tokens]
+    """One ``O``/``B-X``/``I-X`` tag per ``(token, start, end)`` from the mentions; see the module docstring."""
+    mentions = list(mentions)
+    names = bio_tag_names(sorted({m.type for m in mentions}))
+    edges = [edge for _, start, end in tokens for edge in (start, end)]
+    ids, stats = bio_tag_ids(edges, mentions, {name: i for i, name in enumerate(names)})
+    return [names[i] for i in ids], stats
+
+
+def bio_tag_ids(
+    edges: Sequence[int], mentions: Iterable[Mention], tag_index: Mapping[str, int]
+) -> tuple[list[int], TagStats]:
+    """:func:`bio_tags` as ClassLabel integers (``tag_index``, ``O`` = 0) over the edges of :func:`split_tokens`.
+
+    The tokens overlapping ``[start, end)`` are ``first = bisect_right(edges, start) // 2`` up to
+    ``(bisect_left(edges, end) + 1) // 2`` (exclusive): the first token ending after ``start``,
+    up to the last one starting before ``end``.
+    """
+    tags = [0] * (len(edges) // 2)
     stats = TagStats()
     for mention in sorted(mentions, key=lambda m: (-(m.end - m.start), m.start, m.end, m.type)):
-        covered = _overlapping(starts, ends, mention.start, mention.end)
-        if not covered:
+        first = bisect_right(edges, mention.start) // 2
+        last = min((bisect_left(edges, mention.end) + 1) // 2, len(tags))
+        if first >= last:
             continue
-        if any(tags[i] != "O" for i in covered):
+        if any(tags[first:last]):
             stats.overlapping += 1
             continue
-        if starts[covered[0]] != mention.start or ends[covered[-1]] != mention.end:
+        if edges[2 * first] != mention.start or edges[2 * last - 1] != mention.end:
             stats.inside_token += 1
-        tags[covered[0]] = f"B-{mention.type}"
-        for i in covered[1:]:
-            tags[i] = f"I-{mention.type}"
+        tags[first] = tag_index[f"B-{mention.type}"]
+        if last - first > 1:
+            tags[first + 1 : last] = [tag_index[f"I-{mention.type}"]] * (last - first - 1)
     return tags, stats
-
-
-def _overlapping(starts: Sequence[int], ends: Sequence[int], start: int, end: int) -> list[int]:
-    """Indexes of the tokens that share at least one character with ``[start, end)``."""
-    first = bisect.bisect_right(ends, start)
-    last = bisect.bisect_left(starts, end)
-    return list(range(first, last))

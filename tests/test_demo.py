@@ -21,8 +21,7 @@ from click.testing import CliRunner
 from curation.cli import cli
 from curation.corpus import load_corpus
 from curation.normalize import Normalized
-from curation.records import Annotation, Document
-from curation.release_build import read_jsonl_gz
+from curation.release_source import read_annotations, read_documents
 from curation.schema import load_schema
 from curation.server import free_port, server_status, stop_server
 from curation.validate import validate
@@ -93,9 +92,9 @@ def test_the_committed_release_passes_release_check():
 
 def test_the_committed_release_validates_with_zero_issues():
     source = RELEASE / "source"
-    documents = {d["doc_id"]: Document.from_dict(d) for d in read_jsonl_gz((source / "documents.jsonl.gz").read_bytes())}
-    annotations = tuple(Annotation.from_dict(a) for a in read_jsonl_gz((source / "annotations.jsonl.gz").read_bytes()))
-    predictions = tuple(Annotation.from_dict(a) for a in read_jsonl_gz((source / "predictions.jsonl.gz").read_bytes()))
+    documents = read_documents((source / "documents.parquet").read_bytes())
+    annotations = read_annotations((source / "annotations.parquet").read_bytes())
+    predictions = read_annotations((source / "predictions.parquet").read_bytes())
     normalized = Normalized(documents, annotations, predictions, (), {k: d.sha256 for k, d in documents.items()})
     report = validate(normalized, load_schema(source / "schema.json"))
     assert report.issues == ()

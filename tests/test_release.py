@@ -90,8 +90,8 @@ def test_release_prints_its_path_and_a_summary(first):
     assert result.stderr == "Released 1.0.0 (first release): 3 documents, 11 mentions, 7 relations, 14 files.\n"
     assert sorted(files_of(folder)) == [
         "CHANGELOG.md", "MANIFEST.sha256", "README.md", "documents/test-00000-of-00001.parquet",
-        "entities/test-00000-of-00001.parquet", "release.json", "source/annotations.jsonl.gz", "source/build.json",
-        "source/decisions.parquet", "source/documents.jsonl.gz", "source/predictions.jsonl.gz", "source/schema.json",
+        "entities/test-00000-of-00001.parquet", "release.json", "source/annotations.parquet", "source/build.json",
+        "source/decisions.parquet", "source/documents.parquet", "source/predictions.parquet", "source/schema.json",
         "tokens/test-00000-of-00001.parquet", "triples/test-00000-of-00001.parquet",
     ]  # fmt: skip
 
@@ -196,8 +196,8 @@ def test_a_fresh_label_studio_export_changes_only_release_json_and_source(first,
     assert result.exit_code == 0, result.output
     old, new = files_of(first[0]), files_of(tmp_path / "exports" / NAME / "1.0.0")
     differ = sorted(p for p in old if old[p] != new[p])
-    assert differ == ["MANIFEST.sha256", "release.json", "source/annotations.jsonl.gz", "source/build.json",
-                      "source/decisions.parquet", "source/predictions.jsonl.gz"]  # fmt: skip
+    assert differ == ["MANIFEST.sha256", "release.json", "source/annotations.parquet", "source/build.json",
+                      "source/decisions.parquet", "source/predictions.parquet"]  # fmt: skip
 
 
 def test_check_passes_on_an_untouched_release(first):
@@ -234,4 +234,17 @@ def test_check_catches_edited_source_records(first, tmp_path):
     assert result.exit_code == 1
     assert result.stdout == (
         "changed MANIFEST.sha256\nchanged README.md\nchanged source/build.json\nmissing CHANGELOG.md\n"
+    )
+
+
+def test_check_of_a_release_with_json_lines_source_says_what_to_do(first, tmp_path):
+    copy_dir = tmp_path / "1.0.0"
+    shutil.copytree(first[0], copy_dir)
+    (copy_dir / "source" / "documents.parquet").rename(copy_dir / "source" / "documents.jsonl.gz")
+    result = run("release", "--check", copy_dir)
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (
+        f"Error: {copy_dir}: source/ holds JSON lines (documents.jsonl.gz), the layout of releases cut before source/ "
+        "moved to parquet, and this curation cannot rebuild it byte for byte. Verify its files with "
+        "`sha256sum -c MANIFEST.sha256`, or check it with the curation commit that cut it.\n"
     )

@@ -10,7 +10,15 @@ import pyarrow.parquet as pq
 import pytest
 
 from curation.records import Annotation, Decision, Document, GoldDocument, Mention, Relation
+from curation.release import read_state, write_release
 from curation.release_build import BuildInputs, BuildOptions, build_release
+from curation.release_source import (
+    ANNOTATIONS_SCHEMA,
+    annotations_parquet,
+    documents_parquet,
+    read_annotations,
+    read_documents,
+)
 from curation.schema import DEFAULT_SCHEMA_PATH, load_schema
 from curation.splits import assign_splits, draw, parse_split_config
 from curation.errors import ReleaseError
@@ -164,3 +172,26 @@ def test_bad_split_configs_say_the_fix(spec, message):
     with pytest.raises(ReleaseError) as err:
         parse_split_config(spec)
     assert str(err.value) == message
+
+
+def test_source_records_read_back_as_they_went_in():
+    docs = {g.doc_id: g.document for g in GOLD}
+    docs["en-1"] = dataclasses.replace(docs["en-1"], url=None, meta={"variety": "US", "desk": {"id": 3, "x": None}})
+    annotations = inputs().annotations + (
+        Annotation("sw-1", "90", "annotator-2", cancelled=True, lead_time=12.5, created_at="2024-05-01T10:00:00Z"),
+        Annotation("sw-1", "p9", "", GOLD[1].mentions, GOLD[1].relations, model_version="m1", from_prediction=True),
+    )
+    back = read_documents(documents_parquet(reversed(docs.values())))
+    assert list(back) == ["en-1", "sw-1"] and back == docs
+    assert [d.meta for d in back.values()] == [{"desk": {"id": 3, "x": None}, "variety": "US"}, {}]
+    order = sorted(annotations, key=lambda a: (a.doc_id, a.annotator, a.annotation_id))
+    assert read_annotations(annotations_parquet(reversed(annotations))) == tuple(order)
+    assert ANNOTATIONS_SCHEMA.names == [f.name for f in dataclasses.fields(Annotation)]
+
+
+def test_the_state_kept_for_the_next_release_is_the_one_read_back_from_the_files(tmp_path):
+    built = build_release(inputs())
+    write_release(tmp_path / "news" / "1.0.0", built.files)
+    again = read_state(tmp_path / "news" / "1.0.0")
+    assert (again.documents, again.entities) == (built.state.documents, built.state.entities)
+    assert again.data_sha256 == built.state.data_sha256 and again.card_sha256 == built.state.card_sha256

@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+import sys
+
 from hypothesis import given
 from hypothesis import strategies as st
 
 from curation.records import Mention
-from curation.tokens import TagStats, bio_tag_names, bio_tag_names_index, bio_tags, tokenize
+from curation.tagging import split_all, tag_documents
+from curation.tokens import (
+    TagStats,
+    bio_tag_ids,
+    bio_tag_names,
+    bio_tag_names_index,
+    bio_tags,
+    split_parts,
+    split_tokens,
+    tokenize,
+)
 
 
 def words(text):
@@ -80,3 +92,54 @@ def test_bio_tags_are_well_formed(spans):
         assert tag in ("O", "B-PER", "I-PER")
         assert tag != "I-PER" or previous in ("B-PER", "I-PER")
     assert stats.overlapping <= len(mentions)
+
+
+# --- the release's vectorised path (curation.tagging) must give exactly the per-document results ---
+
+TRICKY = list("ab Z9_ 'ـِكيم,.\n\t🙂1٢-’\u00a0\u2003\u3000\x1c\u200c\u200d\u0301\x00\x01") + [
+    "\U0001d400",
+    "\U00011038",
+    "\U0001d167",
+]
+
+
+def per_document(texts, mentions, tag_index):
+    out = [split_tokens(text) for text in texts]
+    tags = [bio_tag_ids(edges, ms, tag_index) for (_, edges), ms in zip(out, mentions)]
+    stats = TagStats()
+    for _, s in tags:
+        stats.add(s)
+    return [t for tokens, _ in out for t in tokens], [len(t) for t, _ in out], [i for ts, _ in tags for i in ts], stats
+
+
+def test_every_code_point_is_a_word_character_or_not_alike_in_both_engines():
+    # "a<c>a" is one token exactly when <c> is a word character; a space keeps the probes apart.
+    # (Without U+0000, which marks token boundaries when no text has it.)
+    codes = [code for code in range(1, sys.maxunicode + 1) if not 0xD800 <= code <= 0xDFFF]
+    text = " ".join(f"a{chr(code)}a" for code in codes)
+    assert split_all([text]).to_pylist() == [split_parts(text)]
+
+
+@given(st.lists(st.text(alphabet=st.sampled_from(TRICKY), max_size=30) | st.text(max_size=12), max_size=6))
+def test_arrow_splits_texts_like_python(texts):
+    assert split_all(texts).to_pylist() == [split_parts(text) for text in texts]
+
+
+@given(st.lists(st.tuples(st.text(alphabet=st.sampled_from(TRICKY), max_size=30),
+                          st.lists(st.tuples(st.integers(0, 31), st.integers(0, 9), st.sampled_from(["PER", "GPE"])),
+                                   max_size=5)), max_size=6))  # fmt: skip
+def test_tag_documents_equals_bio_tag_ids_per_document(docs):
+    texts = [text for text, _ in docs]
+    mentions = [
+        [Mention(f"m{i}", s, min(s + n, len(text)), "x", t) for i, (s, n, t) in enumerate(spans) if s <= len(text)]
+        for text, spans in docs
+    ]
+    index = bio_tag_names_index(["PER", "GPE"])
+    tagged = tag_documents(texts, mentions, index)
+    tokens, counts, tags, stats = per_document(texts, mentions, index)
+    assert (tagged.tokens.to_pylist(), tagged.counts.tolist(), tagged.tags.tolist(), tagged.stats) == (
+        tokens,
+        counts,
+        tags,
+        stats,
+    )
