@@ -6,9 +6,12 @@ its annotation record and a decision per mention, go through, in the same run, e
 a fresh process (so that peak RSS is its own):
 
 - ``release``: ``build_release`` (rows of the four configs, tokenizer and BIO tags, parquet,
-  card, changelog, compressed ``source/``, manifest) and writing the folder;
-- ``floor``: the same rows of the four configs (computed beforehand, untimed) written with
-  plain ``pyarrow`` (``Table.from_pylist`` + ``parquet.write_table``, defaults).
+  card, changelog, ``source/`` tables, manifest) and writing the folder;
+- ``floor``: the same rows of the four configs (computed beforehand, untimed, as row dicts
+  sharing the release's values) written with plain ``pyarrow`` (``Table.from_pylist`` +
+  ``parquet.write_table``, defaults). pyarrow imports its pandas shim on its first conversion;
+  the floor does that before its clock starts, since the release process has it imported
+  (through ``datasets``) before its own.
 
 Times are CPU seconds of the phase's process (all threads), steadier than wall time on a shared
 machine. Goal: the release within 2x of the floor (CPU time; peak RSS is reported beside it)::
@@ -97,16 +100,17 @@ def phase_release(n: int, out: Path) -> float:
 
 
 def phase_breakdown(n: int, out: Path) -> dict[str, float]:
-    """CPU seconds of the builder's steps (each top-level step of ``build_release`` timed alone)."""
+    """CPU seconds of the builder's steps (each step of ``build_release`` timed where it is called)."""
     import functools
 
     import curation.release_build as rb
-    from curation.tokens import split_tokens
+    import curation.release_rows as rr
+    from curation.tagging import split_all
 
     spent: dict[str, float] = {}
 
-    def timed(name: str):
-        inner = getattr(rb, name)
+    def timed(module, name: str, label: str):
+        inner = getattr(module, name)
 
         @functools.wraps(inner)
         def wrapper(*args, **kwargs):
@@ -114,25 +118,26 @@ def phase_breakdown(n: int, out: Path) -> dict[str, float]:
             try:
                 return inner(*args, **kwargs)
             finally:
-                spent[name] = spent.get(name, 0.0) + time.process_time() - start
+                spent[label] = spent.get(label, 0.0) + time.process_time() - start
 
-        return wrapper
+        setattr(module, name, wrapper)
 
-    for name in (
-        "release_rows",
-        "source_files",
-        "table_from_columns",
-        "parquet_bytes",
-        "state_from_documents",
-        "diff_states",
-    ):
-        setattr(rb, name, timed(name))
+    steps = [
+        (rb, "release_rows", "rows of the four configs (release_rows)"),
+        (rr, "tag_documents", "  of which tokens and BIO tags (tag_documents)"),
+        (rb, "table_from_columns", "arrow tables of the data files (table_from_columns)"),
+        (rb, "parquet_bytes", "parquet bytes of the data files (parquet_bytes)"),
+        (rb, "state_from_documents", "state for the next release (state_from_documents)"),
+        (rb, "diff_states", "diff against the previous release (diff_states)"),
+        (rb, "source_files", "source/ tables (source_files)"),
+    ]
+    for module, name, label in steps:
+        timed(module, name, label)
     schema, gold, annotations, decisions = synthetic(n)
-    split_tokens("warm up: compile the pattern")
+    split_all(["warm up: build the pattern"])
     start = time.process_time()
-    for g in gold:
-        split_tokens(g.document.text)
-    spent["tokenizer alone, all texts (part of release_rows)"] = time.process_time() - start
+    split_all([g.document.text for g in gold])
+    tokenizer = time.process_time() - start
     inputs = rb.BuildInputs(
         documents={g.doc_id: g.document for g in gold}, annotations=tuple(annotations), gold=tuple(gold),
         decisions=tuple(decisions), excluded={}, agreement=None, schema=schema,
@@ -141,8 +146,12 @@ def phase_breakdown(n: int, out: Path) -> dict[str, float]:
     )  # fmt: skip
     start = time.process_time()
     rb.build_release(inputs)
-    spent["build_release (total)"] = time.process_time() - start
-    return spent
+    total = time.process_time() - start
+    return {
+        "tokenizer alone, all texts (split_all, part of tag_documents)": tokenizer,
+        **{label: spent.get(label, 0.0) for *_, label in steps},
+        "build_release (total)": total,
+    }
 
 
 def rows_of(columns: dict, schema) -> list[dict]:

@@ -27,6 +27,7 @@ from collections import Counter, defaultdict
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import datetime, timezone
+from operator import attrgetter
 from typing import Any, Iterable, Iterator, Mapping
 
 from curation import __version__
@@ -167,6 +168,9 @@ def _build(inputs: BuildInputs) -> Built:
     return Built(files=dict(sorted(files.items())), level=level, diff=diff, state=state)
 
 
+_TYPE = attrgetter("type")
+
+
 def card_facts(inputs: BuildInputs, rows: ReleaseRows, configs: tuple[ConfigInfo, ...]) -> CardFacts:
     """Counts and provenance the card reports."""
     opts = inputs.options
@@ -181,8 +185,8 @@ def card_facts(inputs: BuildInputs, rows: ReleaseRows, configs: tuple[ConfigInfo
         sources[(d.source or "", d.language)] += 1
         if isinstance(d.meta.get("variety"), str):
             varieties[d.language].add(d.meta["variety"])
-        mentions[d.language].update(m.type for m in doc.mentions)
-        relations[d.language].update(r.type for r in doc.relations)
+        mentions[d.language].update(map(_TYPE, doc.mentions))
+        relations[d.language].update(map(_TYPE, doc.relations))
     submitted = [a for a in inputs.annotations if not a.cancelled]
     process = {
         "annotators": len({a.annotator for a in inputs.annotations if a.annotator}),
@@ -192,7 +196,7 @@ def card_facts(inputs: BuildInputs, rows: ReleaseRows, configs: tuple[ConfigInfo
         "model_versions": sorted({p.model_version for p in inputs.predictions if p.model_version}),
         "unchanged_from_prediction": unchanged_from_prediction(submitted, inputs.predictions),
         "status": dict(Counter(g.status for g in inputs.gold)),
-        "rules": dict(Counter(d.rule for d in inputs.decisions)),
+        "rules": dict(Counter(map(attrgetter("rule"), inputs.decisions))),
     }
     return CardFacts(
         name=opts.name,
@@ -259,7 +263,7 @@ def source_files(inputs: BuildInputs, rows: ReleaseRows) -> dict[str, bytes]:
     if inputs.predictions:
         out[f"{SOURCE}/predictions.parquet"] = annotations_parquet(inputs.predictions)
     if inputs.previous:
-        out[f"{SOURCE}/previous.json.gz"] = gzip.compress(json_bytes(inputs.previous.to_json()), mtime=0)
+        out[f"{SOURCE}/previous.json.gz"] = json_gz(inputs.previous.to_json())
     return out
 
 
@@ -322,3 +326,9 @@ def sha256(data: bytes) -> str:
 
 def json_bytes(data: Any) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def json_gz(data: Any) -> bytes:
+    """Compact JSON (``json``'s C encoder, which ``indent`` turns off), gzip level 3, no timestamp in the header."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
+    return gzip.compress(text.encode("utf-8"), compresslevel=3, mtime=0)

@@ -52,8 +52,8 @@ class DocState:
             "split": self.split,
             "text_sha256": self.text_sha256,
             "fields": list(self.fields),
-            "mentions": sorted([list(m) for m in self.mentions], key=_sort_key),
-            "relations": sorted([list(r) for r in self.relations], key=_sort_key),
+            "mentions": sorted(self.mentions, key=_mention_key),
+            "relations": sorted(self.relations),
         }
 
     @classmethod
@@ -284,5 +284,7 @@ def _entity_facts(state: ReleaseState) -> dict[tuple[str, str], tuple[Any, ...]]
 _ENTITY_ID, _TEXT = itemgetter(3), itemgetter(4)
 
 
-def _sort_key(item: list[Any]) -> str:
-    return repr(item)
+def _mention_key(mention: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A total order of ``(start, end, type, entity id, text)`` (the entity id may be None)."""
+    start, end, etype, entity_id, text = mention
+    return (start, end, etype, entity_id is not None, entity_id or "", text)

@@ -100,24 +100,34 @@ class ReleaseRows:
     relations_without_entity: int = 0
 
 
+_SPAN_AND_TYPE = attrgetter("start", "end", "type")
+
+
 def _mention_order(m: Mention) -> tuple[int, int, str, str]:
     return (m.start, m.end, m.type, m.entity_id or "")
 
 
+def _in_release_order(mentions: Sequence[Mention]) -> list[Mention]:
+    """Mentions sorted by (start, end, type, entity id); by the first three alone when they tell all apart."""
+    if len(set(map(_SPAN_AND_TYPE, mentions))) == len(mentions):
+        return sorted(mentions, key=_SPAN_AND_TYPE)
+    return sorted(mentions, key=_mention_order)
+
+
 def renumber(gold: GoldDocument, split: str, ids: "Numbered") -> ReleasedDocument:
     """The gold document in release order (see :class:`ReleasedDocument`)."""
-    mentions = sorted(gold.mentions, key=_mention_order)
+    mentions = _in_release_order(gold.mentions)
     index = {m.id: i for i, m in enumerate(mentions)}
-    relations = []
-    for rel in gold.relations:
-        for end in (rel.head, rel.tail):
-            if end not in index:
-                raise ReleaseError(
-                    f"Gold document {gold.doc_id}: relation {rel.id} points to mention {end}, which is not in the "
-                    "gold. Run `curation validate` on the snapshot and fix the relation in Label Studio."
-                )
-        relations.append((index[rel.head], index[rel.tail], rel.type, rel.id))
-    relations.sort(key=itemgetter(0, 1, 2))
+    try:
+        relations = sorted(
+            [(index[r.head], index[r.tail], r.type, r.id) for r in gold.relations], key=itemgetter(0, 1, 2)
+        )
+    except KeyError:
+        rel, end = next((r, end) for r in gold.relations for end in (r.head, r.tail) if end not in index)
+        raise ReleaseError(
+            f"Gold document {gold.doc_id}: relation {rel.id} points to mention {end}, which is not in the "
+            "gold. Run `curation validate` on the snapshot and fix the relation in Label Studio."
+        ) from None
     id_map = dict(zip([m.id for m in mentions], ids.get("m", len(mentions))))
     id_map.update(zip([r[3] for r in relations], ids.get("r", len(relations))))
     released = tuple(ReleasedRelation(head, tail, rtype) for head, tail, rtype, _ in relations)
@@ -252,25 +262,30 @@ def _triples_columns(
     docs: list[ReleasedDocument], entities: Mapping[str, Entity], symmetric: frozenset[str]
 ) -> tuple[Columns, int]:
     """Distinct triples of the documents, and how many relations had both entity ids."""
+    type_of = {eid: e.type for eid, e in entities.items()}
     rows: list[tuple[str, ...]] = []
     usable = 0
     for doc in docs:
-        found: dict[tuple[str, str, str], tuple[str, str]] = {}
-        for rel in doc.relations:
-            head, tail = doc.mentions[rel.head], doc.mentions[rel.tail]
-            if head.entity_id is None or tail.entity_id is None:
+        mentions, found = doc.mentions, {}
+        for head_index, tail_index, rtype in doc.relations:
+            head, tail = mentions[head_index], mentions[tail_index]
+            subject, object_ = head.entity_id, tail.entity_id
+            if subject is None or object_ is None:
                 continue
             usable += 1
-            if rel.type in symmetric and tail.entity_id < head.entity_id:
-                head, tail = tail, head
-            found.setdefault((head.entity_id, rel.type, tail.entity_id), (head.text, tail.text))
+            if rtype in symmetric and object_ < subject:
+                found.setdefault((object_, rtype, subject), (tail.text, head.text))
+            else:
+                found.setdefault((subject, rtype, object_), (head.text, tail.text))
+        doc_id, language = doc.doc_id, doc.language
         for (s, p, o), (s_text, o_text) in sorted(found.items()):
-            rows.append((doc.doc_id, doc.language, s_text, s, entities[s].type, p, o_text, o, entities[o].type))
+            rows.append((doc_id, language, s_text, s, type_of[s], p, o_text, o, type_of[o]))
     columns: Columns = {name: list(values) for name, values in zip(_TRIPLE_FIELDS, zip(*rows))}
     if not rows:
         columns = {name: [] for name in _TRIPLE_FIELDS}
-    for role, key in (("subject", 3), ("object", 7)):
-        aliases = [entities[row[key]].all_aliases for row in rows]
+    aliases_of = {eid: e.all_aliases for eid, e in entities.items()}
+    for role in ("subject", "object"):
+        aliases = [aliases_of[eid] for eid in columns[f"{role}_id"]]
         columns[f"{role}_aliases"] = ListColumn(_offsets(map(len, aliases)), list(chain.from_iterable(aliases)))
     return columns, usable
 

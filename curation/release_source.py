@@ -51,6 +51,7 @@ DECISIONS_SCHEMA = pa.schema(
 )  # fmt: skip
 _NESTED = ("mentions", "relations")
 _DECISION_ORDER = ("doc_id", "kind", "item_id")
+_NONE: Mapping[str, str] = {}
 
 
 def documents_parquet(documents: Iterable[Document]) -> bytes:
@@ -88,7 +89,7 @@ def decisions_parquet(decisions: Iterable[Decision], release_ids: Mapping[str, M
         "doc_id": [d.doc_id for d in rows],
         "kind": [d.kind for d in rows],
         "item_id": [d.item_id for d in rows],
-        "release_id": [release_ids.get(d.doc_id, {}).get(d.item_id) for d in rows],
+        "release_id": [release_ids.get(d.doc_id, _NONE).get(d.item_id) for d in rows],
         "rule": [d.rule for d in rows],
         "sources": ListColumn(_offsets(map(len, sources)), list(chain.from_iterable(sources))),
     }

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Mapping, Sequence
 
 import numpy as np
@@ -54,7 +55,13 @@ def split_all(texts: Sequence[str]) -> pa.ListArray:
     separator = next((s for s in SEPARATORS if not pc.any(pc.match_substring(array, s)).as_py()), None)
     if separator is None:  # every candidate occurs in some text: let Python's re do it
         return pa.array([split_parts(text) for text in texts], pa.list_(pa.string()))
-    astral = {char for text in texts for char in _ASTRAL.findall(text)}
+    # A text has a code point above U+FFFF exactly when UTF-16 needs more than two bytes per code point.
+    astral = {
+        char
+        for text in texts
+        if len(text.encode("utf-16-le", "surrogatepass")) != 2 * len(text)
+        for char in _ASTRAL.findall(text)
+    }
     marked = pc.replace_substring_regex(
         array, pattern=re2_token_pattern(astral), replacement=f"{separator}\\0{separator}"
     )
@@ -67,7 +74,7 @@ def tag_documents(
     """Tokens and ``tag_index`` ids (``O`` = 0) of each text with its mentions, as ``bio_tag_ids`` gives them."""
     parts = split_all(texts)
     pieces, part_offsets = parts.flatten(), parts.offsets.to_numpy().astype(np.int64)
-    edges = np.cumsum(pc.utf8_length(pieces).to_numpy().astype(np.int64))
+    edges = np.cumsum(pc.utf8_length(pieces).to_numpy(), dtype=np.int64)
     edge_base, n_parts = part_offsets[:-1], np.diff(part_offsets)  # each document's edges in ``edges``
     counts = n_parts // 2
     token_base = _starts(counts)
@@ -80,8 +87,8 @@ def tag_documents(
 
     flat = [m for ms in mentions for m in ms]
     doc = np.repeat(np.arange(len(texts)), [len(ms) for ms in mentions])
-    start = np.array([m.start for m in flat], np.int64)
-    end = np.array([m.end for m in flat], np.int64)
+    start = np.fromiter(map(attrgetter("start"), flat), np.int64, len(flat))
+    end = np.fromiter(map(attrgetter("end"), flat), np.int64, len(flat))
     right = np.clip(np.searchsorted(edges, start + char_base[doc], "right") - edge_base[doc], 0, n_parts[doc])
     left = np.clip(np.searchsorted(edges, end + char_base[doc], "left") - edge_base[doc], 0, n_parts[doc])
     first, last = right // 2, np.minimum((left + 1) // 2, counts[doc])
@@ -99,9 +106,10 @@ def tag_documents(
         stats.add(doc_stats)
 
     take = (first < last) & ~shared[doc]
-    types = [m.type for m in flat]
-    codes = {t: (tag_index[f"B-{t}"], tag_index[f"I-{t}"]) for t in set(types)}
-    begin_code, inside_code = np.array([codes[t] for t in types], np.int64).reshape(-1, 2)[take].T
+    types = list(map(attrgetter("type"), flat))
+    begin, inside = ({t: tag_index[f"{tag}-{t}"] for t in set(types)} for tag in "BI")
+    begin_code = np.fromiter(map(begin.__getitem__, types), np.int64, len(types))[take]
+    inside_code = np.fromiter(map(inside.__getitem__, types), np.int64, len(types))[take]
     doc, first, last, start, end = doc[take], first[take], last[take], start[take], end[take]
     tags[token_base[doc] + first] = begin_code
     width = last - first - 1  # tokens after the first
