@@ -1,8 +1,10 @@
 """What changed between two releases of the same name, and which version bump that needs.
 
-A release's *state* is derived from its ``documents`` rows only, so it can be computed from
-a previous release folder or kept compactly in the new release's ``source/previous.json.gz``
-(which makes ``curation release --check`` independent of the previous folder).
+A release's *state* is derived from what its ``documents`` rows say only, so it can be
+computed from a previous release folder (:func:`state_from_rows`) or from the documents being
+released (:func:`state_from_documents`, the same state without making the rows), and kept
+compactly in the new release's ``source/previous.json.gz`` (which makes ``curation release
+--check`` independent of the previous folder).
 
 Items compared, per language:
 

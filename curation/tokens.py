@@ -17,6 +17,11 @@ BIO tags (:func:`bio_tags`): a token is tagged by the mention it overlaps, ``B-<
 the mention's first token and ``I-<type>`` on the rest. Nested or overlapping mentions cannot
 be expressed in BIO: the longer (then earlier) mention wins and the other is reported in
 :class:`TagStats`, as are mentions whose edges fall inside a token.
+
+The rule is written twice, for Python's ``re`` (:func:`token_pattern`, one document at a time)
+and for RE2 (:func:`re2_token_pattern`, which :mod:`curation.tagging` runs over a whole release
+through pyarrow); both take their character classes from Python's Unicode database, and
+``tests/test_tokens.py`` checks they cut every code point and random texts alike.
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ import yaml
 from curation.errors import ReleaseError
 from curation.hfdata import (
     CONFIGS,
+    ListColumn,
     arrow_table,
     bio_tag_names,
     features,
@@ -19,6 +20,7 @@ from curation.hfdata import (
     features_yaml,
     load_release_config,
     parquet_bytes,
+    table_from_columns,
 )
 
 LABELS = ("PER", "GPE")
@@ -101,3 +103,24 @@ def test_unknown_config_split_and_folder_say_the_fix(tmp_path):
     with pytest.raises(ReleaseError) as err:
         features("nope", LABELS)
     assert str(err.value) == "Unknown release config 'nope'. Use one of: documents, triples, entities, tokens."
+
+
+def test_columns_give_the_table_the_rows_give():
+    feats = features("documents", LABELS)
+    columns = {
+        "doc_id": ["d1"], "language": ["sw"], "source": ["DW"], "url": [None], "title": ["Kim na Putin"],
+        "published": ["2023-09-13"], "text": ["Kim alikutana na Putin."],
+        "mentions": ListColumn([0, 2], {"id": ["m1", "m2"], "start": [0, 17], "end": [3, 22], "text": ["Kim", "Putin"],
+                                        "type": ["PER", "PER"], "entity_id": ["kim_jong_un", "vladimir_putin"]}),
+        "entities": ListColumn([0, 2], {"id": ["kim_jong_un", "vladimir_putin"], "type": ["PER", "PER"],
+                                        "name": ["Kim", "Putin"]}),
+        "relations": ListColumn([0, 1], {"id": ["r1"], "type": ["met_with"], "head": ["kim_jong_un"],
+                                         "tail": ["vladimir_putin"], "head_mention": ["m1"], "tail_mention": ["m2"]}),
+        "n_annotators": [1], "adjudication": ["single_annotated"],
+    }  # fmt: skip
+    table = table_from_columns(columns, feats.arrow_schema)
+    assert table.to_pylist() == [DOC_ROW]
+    assert parquet_bytes(table) == parquet_bytes(arrow_table([DOC_ROW], feats))
+    with pytest.raises(ReleaseError) as err:
+        table_from_columns({k: v for k, v in columns.items() if k != "text"}, feats.arrow_schema)
+    assert str(err.value) == "A release row has no field 'text'. This is a bug in curation; please report it."
