@@ -55,7 +55,7 @@ class Document:
         return cls(text=data["text"], meta=dict(data.get("meta") or {}), **known)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Mention:
     """A typed span ``text[start:end]`` with the canonical id of the entity it names."""
 
@@ -71,7 +71,7 @@ class Mention:
         return (self.start, self.end)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Relation:
     """A typed, directed link from mention ``head`` to mention ``tail`` (mention ids)."""
 
