@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from curation.records import Mention
-from curation.tagging import split_all, tag_documents
+from curation.tagging import SEPARATORS, split_all, tag_documents
 from curation.tokens import (
     TagStats,
     bio_tag_ids,
@@ -143,3 +143,9 @@ def test_tag_documents_equals_bio_tag_ids_per_document(docs):
         tags,
         stats,
     )
+
+
+def test_texts_holding_every_separator_candidate_are_split_by_python_re():
+    texts = [f"Kim{SEPARATORS} na Putin", "ng'ombe 🙂"]
+    assert split_all(texts).to_pylist() == [split_parts(text) for text in texts]
+    assert split_all(texts).to_pylist()[0][:4] == ["", "Kim", "", "\x00"]
