@@ -208,6 +208,7 @@ def _offsets(lengths: Iterable[int]) -> list[int]:
 
 
 def _documents_columns(docs: list[ReleasedDocument], entities: Mapping[str, Entity], ids: Numbered) -> Columns:
+    """The documents with release ids: mentions in text order, the entities they name, relations."""
     gold = [doc.gold for doc in docs]
     texts = [g.document for g in gold]
     mentions = [m for doc in docs for m in doc.mentions]
