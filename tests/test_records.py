@@ -55,10 +55,9 @@ def test_every_annotation_field_is_in_the_json_schema():
 
 
 def test_seed_preannotations_follow_the_json_schema():
-    seed = ROOT / "corpus" / "seed_annotations.jsonl"
-    if not seed.exists():
-        pytest.skip("seed annotations not written yet")
-    for line in seed.read_text(encoding="utf-8").splitlines():
+    lines = (ROOT / "corpus" / "seed_annotations.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 5
+    for line in lines:
         jsonschema.validate(json.loads(line), RECORD_SCHEMA)
 
 
