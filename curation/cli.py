@@ -76,6 +76,45 @@ def show_progress(quiet: bool) -> bool:
     return not quiet and sys.stderr.isatty()
 
 
+class ProgressBars:
+    """The library's ``progress(stage, done, total)`` drawn as one tqdm bar per stage on stderr.
+
+    ``units`` names the unit of a stage (``"B"`` bars count bytes with SI prefixes; default
+    ``task``); a stage in ``announcements`` has no bar: its sentence is said once instead. Use
+    it as a context manager so the bars are closed even when the command fails.
+    """
+
+    def __init__(self, enabled: bool, *, units: dict[str, str] | None = None,
+                 announcements: dict[str, str] | None = None) -> None:  # fmt: skip
+        self.enabled, self.units, self.announcements = enabled, units or {}, announcements or {}
+        self.bars: dict[str, Any] = {}
+        self.said: set[str] = set()
+
+    def __call__(self, stage: str, done: int, total: int | None) -> None:
+        if not self.enabled:
+            return
+        if stage in self.announcements:
+            if stage not in self.said:
+                self.said.add(stage)
+                say(self.announcements[stage])
+            return
+        bar = self.bars.get(stage)
+        if bar is None:
+            from tqdm import tqdm
+
+            unit = self.units.get(stage, " tasks")
+            bar = self.bars[stage] = tqdm(total=total, desc=stage, unit=unit, unit_scale=unit == "B", file=sys.stderr,
+                                          leave=False)  # fmt: skip
+        bar.update(done - bar.n)
+
+    def __enter__(self) -> "ProgressBars":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for bar in self.bars.values():
+            bar.close()
+
+
 @click.group(context_settings=CONTEXT_SETTINGS)
 @click.version_option(__version__, "--version", prog_name="curation")
 def cli() -> None:
@@ -172,27 +211,6 @@ def server_status_command(data_dir: Path, as_json: bool) -> None:
 # --- push ----------------------------------------------------------------------------------
 
 
-class _ProgressBars:
-    """``progress(stage, done, total)`` for the library, drawn as one tqdm bar per stage on stderr."""
-
-    def __init__(self, enabled: bool) -> None:
-        self.enabled, self.bars = enabled, {}
-
-    def __call__(self, stage: str, done: int, total: int) -> None:
-        if not self.enabled:
-            return
-        from tqdm import tqdm
-
-        bar = self.bars.get(stage)
-        if bar is None:
-            bar = self.bars[stage] = tqdm(total=total, desc=stage, unit="task", file=sys.stderr, leave=False)
-        bar.update(done - bar.n)
-
-    def close(self) -> None:
-        for bar in self.bars.values():
-            bar.close()
-
-
 @cli.command("push")
 @click.option("--corpus", type=click.Path(path_type=Path), default=Path("corpus"), show_default=True,
               help="Corpus folder (NAME.txt + NAME.json per article) or JSONL file (one article per line).")
@@ -222,14 +240,11 @@ def push_command(corpus: Path, project_title: str, predictions: Path | None, ove
     from curation.server import resolve_connection
 
     documents = load_corpus(corpus)  # bad input is reported before any server is needed
-    bars = _ProgressBars(show_progress(quiet))
-    try:
+    with ProgressBars(show_progress(quiet)) as bars:
         report = push(
             resolve_connection(data_dir=data_dir), corpus=documents, project_title=project_title,
             predictions=predictions, overlap=overlap, update_config=update_config, dry_run=dry_run, progress=bars,
         )  # fmt: skip
-    finally:
-        bars.close()
     if not quiet:
         for note in report.notes:
             say(note)
@@ -365,31 +380,6 @@ def _parse_severities(values: tuple[str, ...]) -> dict[str, str]:
     return severities
 
 
-class _PullProgress:
-    """tqdm bars on stderr for the stages of a pull (nothing when ``enabled`` is false)."""
-
-    def __init__(self, enabled: bool) -> None:
-        self.enabled, self.bars = enabled, {}
-
-    def __call__(self, stage: str, done: int, total: int | None) -> None:
-        if not self.enabled:
-            return
-        if stage == "export":
-            say("Label Studio is building the snapshot (about 30 s per 10,000 annotated tasks)...")
-            return
-        from tqdm import tqdm
-
-        if stage not in self.bars:
-            unit = {"download": "B", "repair": " tasks"}.get(stage, "")
-            self.bars[stage] = tqdm(total=total, desc=stage, unit=unit, unit_scale=stage == "download", file=sys.stderr)
-        bar = self.bars[stage]
-        bar.update(done - bar.n)
-
-    def close(self) -> None:
-        for bar in self.bars.values():
-            bar.close()
-
-
 @cli.command("pull")
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="Snapshot file to write (Label Studio JSON export); FILE.sha256 is written beside it.")
@@ -406,11 +396,10 @@ def pull_command(out: Path, project_title: str, data_dir: Path, quiet: bool) -> 
     from curation.pull import pull
     from curation.server import resolve_connection
 
-    progress = _PullProgress(show_progress(quiet))
-    try:
-        report = pull(resolve_connection(data_dir=data_dir), project_title=project_title, out=out, progress=progress)
-    finally:
-        progress.close()
+    bars = ProgressBars(show_progress(quiet), units={"download": "B"}, announcements={
+        "export": "Label Studio is building the snapshot (about 30 s per 10,000 annotated tasks)..."})
+    with bars:
+        report = pull(resolve_connection(data_dir=data_dir), project_title=project_title, out=out, progress=bars)
     if not quiet:
         if report.repaired_tasks:
             say(f"Read {len(report.repaired_tasks)} tasks again from the API: the export lacked some of their "
@@ -572,12 +561,9 @@ def accept_predictions_command(model_version: str, project_title: str, data_dir:
     from curation.accept import accept_predictions
     from curation.server import resolve_connection
 
-    bars = _ProgressBars(show_progress(quiet))
-    try:
+    with ProgressBars(show_progress(quiet)) as bars:
         report = accept_predictions(resolve_connection(data_dir=data_dir), project_title=project_title,
                                     model_version=model_version, progress=bars)  # fmt: skip
-    finally:
-        bars.close()
     if as_json:
         echo_json(report.to_dict())
     else:
