@@ -297,7 +297,7 @@ def test_task_gaps_and_merge_are_plain_functions():
 
 def test_a_snapshot_built_in_the_background_is_waited_for(project, label_studio, tmp_path, monkeypatch):
     """With Redis, Label Studio answers the create call at once and builds the snapshot later."""
-    monkeypatch.setattr(ls, "EXPORT_POLL", 0.01)
+    monkeypatch.setattr(ls.export, "EXPORT_POLL", 0.01)  # the module that reads it
     faults = [Fault("POST", r"/exports/$", answer=lambda body: {**body, "status": "in_progress", "md5": ""})]
     with FaultProxy(label_studio.url, faults) as proxy:
         report = pull(Connection(proxy.url, label_studio.token), project_title=project["title"],

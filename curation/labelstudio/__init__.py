@@ -1,0 +1,70 @@
+"""The Label Studio adapter: the one package that talks to a Label Studio server.
+
+Every function takes a :class:`~curation.server.Connection` and returns plain data; failures
+become one-line :class:`~curation.errors.LabelStudioError` messages that say the fix.
+Only :mod:`curation.labelstudio.sdk` imports ``label_studio_sdk`` (tests/test_layout.py).
+
+- :mod:`~curation.labelstudio.client`       authorization, one request, errors, retries
+- :mod:`~curation.labelstudio.projects`     find, create and configure projects   (push)
+- :mod:`~curation.labelstudio.tasks`        list, fingerprint and import tasks     (push)
+- :mod:`~curation.labelstudio.predictions`  list and import predictions            (push, review)
+- :mod:`~curation.labelstudio.export`       export snapshots                       (pull)
+- :mod:`~curation.labelstudio.annotations`  annotations from predictions           (accept-predictions)
+- :mod:`~curation.labelstudio.sdk`          the SDK, for the benchmarks' baselines
+"""
+
+from curation.labelstudio.annotations import FULL_PAGE_SIZE, annotation_from, create_annotation, iter_predicted_tasks
+from curation.labelstudio.client import (
+    CONNECT_TIMEOUT,
+    READ_TIMEOUT,
+    LabelStudioDisconnected,
+    LabelStudioServerError,
+    LabelStudioTimeout,
+    Retry,
+    UncertainOutcome,
+    authorization,
+    request,
+)
+from curation.labelstudio.export import (
+    EXPORT_POLL,
+    EXPORT_TIMEOUT,
+    SNAPSHOT_OPTIONS,
+    ExportSnapshot,
+    create_snapshot,
+    download_snapshot,
+    task_in_full,
+)
+from curation.labelstudio.predictions import import_predictions, model_versions, prediction_keys
+from curation.labelstudio.projects import (
+    Project,
+    create_project,
+    find_project,
+    find_project_retrying,
+    get_project,
+    project_url,
+    set_instructions,
+    set_label_config,
+    set_overlap,
+    update_project,
+)
+from curation.labelstudio.sdk import sdk_client, sdk_converter_class
+from curation.labelstudio.tasks import (
+    LIST_PAGE_SIZE,
+    ExistingTask,
+    TaskStamp,
+    import_tasks,
+    iter_tasks,
+    task_stamp,
+    wait_until_settled,
+)
+
+__all__ = [
+    "CONNECT_TIMEOUT", "EXPORT_POLL", "EXPORT_TIMEOUT", "FULL_PAGE_SIZE", "LIST_PAGE_SIZE", "READ_TIMEOUT",
+    "SNAPSHOT_OPTIONS", "ExistingTask", "ExportSnapshot", "LabelStudioDisconnected", "LabelStudioServerError",
+    "LabelStudioTimeout", "Project", "Retry", "TaskStamp", "UncertainOutcome", "annotation_from", "authorization",
+    "create_annotation", "create_project", "create_snapshot", "download_snapshot", "find_project",
+    "find_project_retrying", "get_project", "import_predictions", "import_tasks", "iter_predicted_tasks",
+    "iter_tasks", "model_versions", "prediction_keys", "project_url", "request", "sdk_client",
+    "sdk_converter_class", "set_instructions", "set_label_config", "set_overlap", "task_in_full", "task_stamp",
+    "update_project", "wait_until_settled",
+]  # fmt: skip

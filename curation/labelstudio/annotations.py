@@ -1,0 +1,75 @@
+"""Creating annotations from predictions (for accept-predictions), never twice for one call."""
+
+from __future__ import annotations
+
+from typing import Any, Iterator, Mapping, Sequence
+
+from curation.errors import LabelStudioError
+from curation.labelstudio.client import (
+    TRANSIENT_ERRORS,
+    Retry,
+    UncertainOutcome,
+    gave_up,
+    get_retrying,
+    request,
+)
+from curation.labelstudio.tasks import dm_query, paged_tasks
+from curation.server import Connection
+
+#: Tasks per page when listing tasks with their predictions and annotations in full.
+FULL_PAGE_SIZE = 100
+
+
+def iter_predicted_tasks(conn: Connection, project_id: int, *, page_size: int = FULL_PAGE_SIZE) -> Iterator[dict]:
+    """Every task holding at least one prediction, oldest first, with ``predictions`` (id,
+    model_version, result) and ``annotations`` (id, parent_prediction, ...) in full."""
+    filters = [{"filter": "filter:tasks:total_predictions", "operator": "greater", "type": "Number", "value": 0}]
+    query = dm_query(filters, ordering=["tasks:id"])
+    what = f"list the predicted tasks of project {project_id}"
+
+    def fetch(page: int) -> dict:
+        params = {"project": project_id, "fields": "all", "resolve_uri": "false", "page": page,
+                  "page_size": page_size, "query": query}  # fmt: skip
+        return get_retrying(conn, "/api/tasks", what=what, retry=Retry(), params=params).json()
+
+    return paged_tasks(fetch, page_size)
+
+
+def annotation_from(conn: Connection, task_id: int, prediction_id: int, *, retry: Retry = Retry()) -> int | None:
+    """The id of an annotation of the task created from this prediction, or ``None``."""
+    what = f"list the annotations of task {task_id}"
+    response = get_retrying(conn, f"/api/tasks/{task_id}/annotations/", what=what, retry=retry)
+    for annotation in response.json():
+        if annotation.get("parent_prediction") == prediction_id:
+            return int(annotation["id"])
+    return None
+
+
+def create_annotation(
+    conn: Connection, task_id: int, *, result: Sequence[Mapping[str, Any]], parent_prediction: int,
+    retry: Retry = Retry(),
+) -> int:  # fmt: skip
+    """Create an annotation of the task from a prediction (its result as is); return its id.
+
+    When a request gets no usable answer (timeout, dropped connection, HTTP 5xx) the server may
+    have created the annotation anyway, so the task's annotations are read before trying again:
+    a prediction never gets two annotations from one call.
+    """
+    what = f"create an annotation of task {task_id} from prediction {parent_prediction}"
+    body = {"result": list(result), "parent_prediction": parent_prediction}
+    last = ""
+    for number in range(1, retry.tries + 1):
+        try:
+            response = request(conn, "POST", f"/api/tasks/{task_id}/annotations/", what=what, json_body=body, ok=(201,))
+            return int(response.json()["id"])
+        except UncertainOutcome as exc:
+            last = type(exc).__name__
+        except LabelStudioError as exc:
+            if not isinstance(exc.__cause__, TRANSIENT_ERRORS):
+                raise
+            last = "no connection"
+        retry.pause(number)
+        existing = annotation_from(conn, task_id, parent_prediction, retry=retry)
+        if existing is not None:
+            return existing
+    raise gave_up(conn, what, retry, last)
