@@ -51,10 +51,11 @@ _SPAN_DRAG = """([needle, nth]) => {
   return null;
 }"""
 
-#: For each text line, the screen lines it wraps into: [left gap, right gap] between the text
-#: and the column it may fill (the container's content box less the line's own padding, which
-#: Label Studio uses as a gutter), for every visual line (boxes of one visual line merged).
-_LINE_GEOMETRY = """() => {
+#: For each text line: ``rows``, the screen lines it wraps into as [left gap, right gap] between
+#: the text and the column it may fill (the container's content box less the line's own
+#: padding, which Label Studio uses as a gutter), boxes of one visual line merged; and
+#: ``reversed``, whether its first visible character is drawn right of its last (null if blank).
+_LINE_GEOMETRY = r"""() => {
   const container = document.querySelector('.lsf-richtext__container');
   const px = (style, name) => parseFloat(style[name]) || 0;
   const box = getComputedStyle(container), outer = container.getBoundingClientRect();
@@ -62,9 +63,10 @@ _LINE_GEOMETRY = """() => {
     const own = getComputedStyle(line);
     const left = outer.left + px(box, 'paddingLeft') + px(box, 'borderLeftWidth') + px(own, 'paddingLeft');
     const right = outer.right - px(box, 'paddingRight') - px(box, 'borderRightWidth') - px(own, 'paddingRight');
-    const rows = [];  // [middle, left, right] per visual line
+    const rows = [], texts = [];  // [middle, left, right] per visual line; text nodes
     const walker = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);
     for (let node; (node = walker.nextNode()); ) {
+      if (node.data.trim()) texts.push(node);
       const range = document.createRange(); range.selectNodeContents(node);
       for (const r of range.getClientRects()) {
         if (r.width === 0) continue;
@@ -74,7 +76,19 @@ _LINE_GEOMETRY = """() => {
         else rows.push([middle, r.left, r.right]);
       }
     }
-    return rows.map(([, l, r]) => [l - left, right - r]);
+    const charBox = (node, i) => {  // i: a UTF-16 index; a surrogate pair is one character
+      const from = /[\uDC00-\uDFFF]/.test(node.data[i]) ? i - 1 : i;
+      const to = /[\uD800-\uDBFF]/.test(node.data[from]) ? from + 2 : from + 1;
+      const r = document.createRange(); r.setStart(node, from); r.setEnd(node, to);
+      return r.getClientRects()[0];
+    };
+    let reversed = null;
+    if (texts.length) {
+      const head = texts[0], tail = texts[texts.length - 1];
+      const first = charBox(head, head.data.search(/\S/)), last = charBox(tail, tail.data.trimEnd().length - 1);
+      reversed = first.left > last.left;
+    }
+    return {rows: rows.map(([, l, r]) => [l - left, right - r]), reversed};
   });
 }"""
 
@@ -92,8 +106,12 @@ def paragraph_direction(line: str) -> str | None:
 
 @dataclass(frozen=True)
 class Misaligned:
+    """A text line drawn against its reading direction: ``drawn`` is the order its characters
+    run on screen, ``gaps`` the [left, right] gaps of its first wrong visual line."""
+
     line: int
     direction: str
+    drawn: str
     gaps: tuple[float, float]
     text: str
 
@@ -160,25 +178,35 @@ class LabellingView:
         )
 
     def misaligned_lines(self) -> list[Misaligned]:
-        """Lines not aligned to the start edge of their own direction (RTL: right, LTR: left).
+        """Lines not laid out in their own direction (RTL: from the right edge, leftwards; LTR:
+        from the left edge, rightwards).
 
         Only the last visual line of each wrapped paragraph is informative (the others fill the
         width), but every visual line is checked: all must touch the start edge within 3 px.
+        Short one-line RTL paragraphs (headings) are the case a plain ``unicode-bidi:
+        plaintext`` on inline lines gets wrong.
         """
         lines = self.shown_text().split("\n")
         geometry = self.page.evaluate(_LINE_GEOMETRY)
         assert len(geometry) == len(lines)
         bad = []
-        for number, (line, rows) in enumerate(zip(lines, geometry), start=1):
+        for number, (line, shape) in enumerate(zip(lines, geometry), start=1):
             direction = paragraph_direction(line)
             if direction is None:
                 continue
+            drawn = "rtl" if shape["reversed"] else "ltr"
             start_gap = 1 if direction == "rtl" else 0
-            for gaps in rows:
-                if abs(gaps[start_gap]) > 3:
-                    bad.append(Misaligned(number, direction, (round(gaps[0]), round(gaps[1])), line[:40]))
+            for gaps in shape["rows"]:
+                if abs(gaps[start_gap]) > 3 or drawn != direction:
+                    bad.append(Misaligned(number, direction, drawn, (round(gaps[0]), round(gaps[1])), line[:40]))
                     break
         return bad
+
+    def line_gaps(self) -> dict[str, list[list[float]]]:
+        """Each non-blank text line -> the [left, right] gaps of its visual lines (see :meth:`misaligned_lines`)."""
+        lines = self.shown_text().split("\n")
+        geometry = self.page.evaluate(_LINE_GEOMETRY)
+        return {line: shape["rows"] for line, shape in zip(lines, geometry) if line.strip()}
 
     # --- labelling ---------------------------------------------------------------------
 
