@@ -45,6 +45,16 @@ def label_studio(label_studio_server) -> Connection:
 
 
 @pytest.fixture
+def server(label_studio_server, monkeypatch, tmp_path):
+    """(connection, data dir), with the local server's credentials as the only way in (no
+    LABEL_STUDIO_URL/LABEL_STUDIO_API_KEY in the environment) and a fresh push cache."""
+    monkeypatch.delenv("LABEL_STUDIO_URL", raising=False)
+    monkeypatch.delenv("LABEL_STUDIO_API_KEY", raising=False)
+    monkeypatch.setenv("CURATION_CACHE_DIR", str(tmp_path / "cache"))
+    return label_studio_server
+
+
+@pytest.fixture
 def unique_title(request: pytest.FixtureRequest) -> str:
     """A project title no other test uses."""
     return f"{request.node.name[:40]}-{uuid.uuid4().hex[:8]}"

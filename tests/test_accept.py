@@ -26,15 +26,6 @@ DOCS = load_corpus(ROOT / "corpus")
 
 
 @pytest.fixture
-def server(label_studio_server, monkeypatch, tmp_path):
-    """(connection, data dir), with the local server's credentials as the only way in."""
-    monkeypatch.delenv("LABEL_STUDIO_URL", raising=False)
-    monkeypatch.delenv("LABEL_STUDIO_API_KEY", raising=False)
-    monkeypatch.setenv("CURATION_CACHE_DIR", str(tmp_path / "cache"))
-    return label_studio_server
-
-
-@pytest.fixture
 def seeded(server, unique_title, tmp_path):
     """A project holding the five seed articles with their pre-annotations, nothing accepted yet."""
     conn, data_dir = server

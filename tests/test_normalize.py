@@ -146,43 +146,34 @@ def test_load_snapshot_streams_the_same_records_as_normalize(tmp_path):
     assert load_snapshot(path) == normalize(json.loads(raw))
 
 
-def test_load_snapshot_errors_say_the_fix(tmp_path):
-    missing = tmp_path / "missing.json"
-    with pytest.raises(SnapshotError) as err:
-        load_snapshot(missing)
-    assert str(err.value) == f"Snapshot {missing} not found. Run `curation pull --out {missing}` first."
+#: Broken snapshot files: (name, bytes written, with a .sha256 file, bytes after the checksum,
+#: the error, with ``{path}`` for the file's path).
+BROKEN_SNAPSHOTS = [
+    ("missing.json", None, False, None, "Snapshot {path} not found. Run `curation pull --out {path}` first."),
+    ("changed.json", b"[]", True, b"[ ]",
+     "{path} does not match its checksum in changed.json.sha256 (changed or truncated since it was pulled). "
+     "Pull it again with `curation pull --out {path}`."),
+    ("object.json", b'{"tasks": []}', False, None,
+     "{path} is not a Label Studio JSON export (it does not start with a list of tasks). "
+     "Pull it with `curation pull --out {path}`."),
+    ("cut.json", (GOLDEN / "handmade_flags.json").read_bytes()[:500], False, None,
+     "{path} is not valid JSON after its first 0 tasks (truncated or corrupt). "
+     "Pull it again with `curation pull --out {path}`."),
+    ("numbers.json", b"[1, 2]", False, None,
+     "{path}: item 0 is not a task object (int). Use a Label Studio JSON export (`curation pull --out {path}`)."),
+]  # fmt: skip
 
-    changed = write_snapshot(tmp_path / "changed.json", b"[]")
-    changed.write_bytes(b"[ ]")
-    with pytest.raises(SnapshotError) as err:
-        load_snapshot(changed)
-    assert str(err.value) == (
-        f"{changed} does not match its checksum in changed.json.sha256 (changed or truncated since it was pulled). "
-        f"Pull it again with `curation pull --out {changed}`."
-    )
 
-    not_a_list = write_snapshot(tmp_path / "object.json", b'{"tasks": []}', sha=False)
+@pytest.mark.parametrize("name, data, sha, changed, message", BROKEN_SNAPSHOTS, ids=[c[0] for c in BROKEN_SNAPSHOTS])
+def test_load_snapshot_errors_say_the_fix(tmp_path, name, data, sha, changed, message):
+    path = tmp_path / name
+    if data is not None:
+        write_snapshot(path, data, sha=sha)
+    if changed is not None:
+        path.write_bytes(changed)
     with pytest.raises(SnapshotError) as err:
-        load_snapshot(not_a_list)
-    assert str(err.value) == (
-        f"{not_a_list} is not a Label Studio JSON export (it does not start with a list of tasks). "
-        f"Pull it with `curation pull --out {not_a_list}`."
-    )
-
-    truncated = write_snapshot(tmp_path / "cut.json", (GOLDEN / "handmade_flags.json").read_bytes()[:500], sha=False)
-    with pytest.raises(SnapshotError) as err:
-        load_snapshot(truncated)
-    assert str(err.value) == (
-        f"{truncated} is not valid JSON after its first 0 tasks (truncated or corrupt). "
-        f"Pull it again with `curation pull --out {truncated}`."
-    )
-
-    numbers = write_snapshot(tmp_path / "numbers.json", b"[1, 2]", sha=False)
-    with pytest.raises(SnapshotError) as err:
-        load_snapshot(numbers)
-    assert str(err.value) == (
-        f"{numbers}: item 0 is not a task object (int). Use a Label Studio JSON export (`curation pull --out {numbers}`)."
-    )
+        load_snapshot(path)
+    assert str(err.value) == message.format(path=path)
 
 
 def test_empty_export_is_an_empty_snapshot(tmp_path):

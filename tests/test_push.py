@@ -29,15 +29,6 @@ BY_ID = {d.doc_id: d for d in DOCS}
 EN, AR = "003_37c1237100320103", "001_d3ab50d0e16a8aaf"
 
 
-@pytest.fixture
-def server(label_studio_server, monkeypatch, tmp_path):
-    """(connection, data dir), with the local server's credentials as the only way in."""
-    monkeypatch.delenv("LABEL_STUDIO_URL", raising=False)
-    monkeypatch.delenv("LABEL_STUDIO_API_KEY", raising=False)
-    monkeypatch.setenv("CURATION_CACHE_DIR", str(tmp_path / "cache"))
-    return label_studio_server
-
-
 def run(data_dir: Path, *args: str):
     return CliRunner().invoke(cli, ["push", "--data-dir", str(data_dir), *map(str, args)])
 
