@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from curation.card import table
+from curation.card.markdown import table
 from curation.release_diff import KINDS, Diff
 
 HEADER = "# Changelog\n\nEach entry compares a release with the previous release of the same name.\n"

@@ -465,6 +465,14 @@ def validate_command(snapshot: Path, severity: tuple[str, ...], schema_path: Pat
               help="Markdown file added to the card as the curators' notes (default: the previous release's).")  # fmt: skip
 @click.option("--license", "license_id", default=None,
               help="Licence id for the card's YAML (default: the previous release's, else 'other').")  # fmt: skip
+@click.option("--pretty-name", "pretty_name", default=None, metavar="TEXT",
+              help="Display name for the card's title and YAML pretty_name, e.g. GeoNews-IE "
+                   "(default: the previous release's, else the release name).")  # fmt: skip
+@click.option("--annotations-creators", "annotations_creators", multiple=True, metavar="VALUE",
+              help="Who made the labels, for the card's YAML and prose; repeatable; one of crowdsourced, "
+                   "expert-generated, found, machine-generated, no-annotation, other (default: the previous "
+                   "release's, else derived from the snapshot: people's annotations expert-generated, "
+                   "pre-annotations submitted unchanged machine-generated).")  # fmt: skip
 @click.option("--single", type=click.Choice(["accept", "reject"]), default=None,
               help="Documents with a single annotation: accept it as gold or leave the document out "
                    "(default: the previous release's, else accept).")  # fmt: skip
@@ -478,7 +486,8 @@ def validate_command(snapshot: Path, severity: tuple[str, ...], schema_path: Pat
 @reports_errors
 def release_command(snapshot: Path | None, version: str | None, exports: Path, name: str | None,
                     split_config: str | None, split_seed: str | None, force_version: str | None,
-                    notes: Path | None, license_id: str | None, single: str | None, schema_path: Path | None,
+                    notes: Path | None, license_id: str | None, pretty_name: str | None,
+                    annotations_creators: tuple[str, ...], single: str | None, schema_path: Path | None,
                     check_dir: Path | None, repo_id: str | None, as_json: bool) -> None:  # fmt: skip
     """Cut a versioned Hugging Face dataset release from SNAPSHOT, or verify one with --check DIR.
 
@@ -513,7 +522,8 @@ def release_command(snapshot: Path | None, version: str | None, exports: Path, n
             snapshot, version=version, exports=exports, name=name, split_config=split_config, split_seed=split_seed,
             force_version=force_version, notes=notes.read_text(encoding="utf-8") if notes else None,
             license=license_id, accept_single=None if single is None else single == "accept",
-            schema_path=schema_path or DEFAULT_SCHEMA_PATH,
+            schema_path=schema_path or DEFAULT_SCHEMA_PATH, pretty_name=pretty_name,
+            annotations_creators=annotations_creators,
         )  # fmt: skip
         folder = result.path
         change = f"{result.level} change since {result.previous_version}" if result.previous_version else "first release"

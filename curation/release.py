@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from curation import __version__
+from curation.card.front_matter import check_annotations_creators
 from curation.errors import ReleaseError
 from curation.hfdata import read_parquet_rows
 from curation.records import Annotation, Document
@@ -141,8 +142,14 @@ def release_snapshot(
     license: str | None = None,
     accept_single: bool | None = None,
     schema_path: Path = DEFAULT_SCHEMA_PATH,
+    pretty_name: str | None = None,
+    annotations_creators: tuple[str, ...] = (),
 ) -> ReleaseResult:
-    """Build ``exports/<name>/<version>/`` from a snapshot, enforcing every rule."""
+    """Build ``exports/<name>/<version>/`` from a snapshot, enforcing every rule.
+
+    ``notes``, ``license``, ``pretty_name``, ``annotations_creators``, the split settings and
+    ``accept_single`` default to the previous release's (its ``source/build.json``).
+    """
     from curation.adjudicate import adjudicate
     from curation.normalize import file_sha256, load_snapshot
     from curation.validate import validate
@@ -153,6 +160,12 @@ def release_snapshot(
     name = name or schema.name
     if not _NAME.match(name):
         raise ReleaseError(f"Release name {name!r} is not a folder name. Use letters, digits, '.', '_' and '-'.")
+    if pretty_name is not None and (not pretty_name.strip() or pretty_name != " ".join(pretty_name.split())):
+        raise ReleaseError(
+            f"--pretty-name {pretty_name!r} is not a one-line name without extra spaces. "
+            "Pass the dataset's display name, e.g. --pretty-name GeoNews-IE."
+        )
+    creators = check_annotations_creators(annotations_creators)
     previous_version = check_new_version(exports, name, version)
     normalized = load_snapshot(snapshot)
     report = validate(normalized, schema)
@@ -176,6 +189,8 @@ def release_snapshot(
         license=license or before.get("license") or "other",
         accept_single=accept_single if accept_single is not None else before.get("accept_single", True),
         tool_version=__version__,
+        pretty_name=pretty_name if pretty_name is not None else before.get("pretty_name"),
+        annotations_creators=creators or tuple(before.get("annotations_creators") or ()),
     )
     built = build_from(normalized.documents, normalized.annotations, schema, schema_path.read_bytes(), previous,
                        options, adjudicate=adjudicate, predictions=normalized.predictions)  # fmt: skip

@@ -59,10 +59,15 @@ class BuildOptions:
     license: str = "other"
     accept_single: bool = True
     tool_version: str = __version__
+    pretty_name: str | None = None  # the card's display name; None: the release name
+    annotations_creators: tuple[str, ...] = ()  # declared by the curators; (): derived from the snapshot
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> "BuildOptions":
-        return cls(**{f.name: data[f.name] for f in fields(cls) if f.name in data})
+        values = {f.name: data[f.name] for f in fields(cls) if f.name in data}
+        if "annotations_creators" in values:
+            values["annotations_creators"] = tuple(values["annotations_creators"])
+        return cls(**values)
 
 
 @dataclass(frozen=True)
@@ -225,6 +230,8 @@ def card_facts(inputs: BuildInputs, rows: ReleaseRows, configs: tuple[ConfigInfo
         split_config=opts.split_config,
         split_seed=opts.split_seed,
         notes=opts.notes,
+        pretty_name=opts.pretty_name,
+        annotations_creators=opts.annotations_creators,
     )
 
 

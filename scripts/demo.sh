@@ -20,6 +20,7 @@ VERSION=1.0.0
 PROJECT=geonews-ie
 MODEL=seed-maintainers-2026-11
 NOTES=corpus/seed/CARD_NOTES.md
+PRETTY_NAME=GeoNews-IE
 COMMITTED=${DEMO_COMMITTED:-exports/$NAME/$VERSION}
 SCRATCH=$OUT/exports/$NAME/$VERSION
 export CURATION_CACHE_DIR=$OUT/cache  # push's task cache: scratch too
@@ -54,7 +55,8 @@ run curation validate "$OUT/snapshot.json"
 run curation adjudicate "$OUT/snapshot.json" --out "$OUT/gold.jsonl"
 
 step "Release it into the scratch exports folder"
-run curation release "$OUT/snapshot.json" --version "$VERSION" --name "$NAME" --exports "$OUT/exports" --notes "$NOTES"
+run curation release "$OUT/snapshot.json" --version "$VERSION" --name "$NAME" --exports "$OUT/exports" --notes "$NOTES" \
+    --pretty-name "$PRETTY_NAME" --annotations-creators expert-generated
 
 step "Score the dictionary baseline against the scratch release"
 run python examples/dictionary_baseline.py --gold "$SCRATCH" --out "$OUT/dictionary.jsonl"

@@ -29,9 +29,9 @@ def predicted(annotation: Annotation, version: str = "seed-v1") -> Annotation:
     return renamed(annotation, "prediction-9/", annotator="", model_version=version)
 
 
-def process_paragraph(annotations, predictions, notes=None) -> str:
+def process_paragraph(annotations, predictions, notes=None, **options) -> str:
     base = inputs()
-    options = dataclasses.replace(base.options, notes=notes)
+    options = dataclasses.replace(base.options, notes=notes, **options)
     built = build_release(dataclasses.replace(base, annotations=tuple(annotations), predictions=tuple(predictions),
                                               options=options))  # fmt: skip
     card = built.files["README.md"].decode("utf-8")
@@ -70,30 +70,55 @@ def test_every_annotation_accepted_unchanged_is_said_plainly_and_points_to_the_n
     predictions = [predicted(a, "seed-maintainers-2026-11") for a in BASE]
     intro = (
         "The articles were put into Label Studio, each with a pre-annotation (model version "
-        f"`seed-maintainers-2026-11`), with {INTERFACE}. 1 annotator (pseudonyms in `source/`) submitted 2 annotations and skipped 0. "
+        f"`seed-maintainers-2026-11`), with {INTERFACE}. 1 annotator (pseudonym in `source/`) submitted 2 annotations and skipped 0. "
         "Every annotation is a pre-annotation accepted without any change: nobody corrected them in Label Studio, so "
         "the gold is exactly the pre-annotations and is as good as they are; "
     )
-    assert process_paragraph(accepted, predictions, notes="Made by hand.") == intro + (
-        "the curators' notes below say how they were made."
+    derived = (
+        " `annotations_creators` above (machine-generated) follows the snapshot: 2 annotations are pre-annotations "
+        "submitted unchanged, which Label Studio records as a model's output; the curators did not declare who made "
+        "the pre-annotations."
     )
-    assert process_paragraph(accepted, predictions) == intro + "this card cannot say how they were made."
+    assert process_paragraph(accepted, predictions, notes="Made by hand.") == intro + (
+        "the curators' notes below say how they were made." + derived
+    )
+    assert process_paragraph(accepted, predictions) == intro + "this card cannot say how they were made." + derived
+    declared = process_paragraph(accepted, predictions, notes="Made by hand.", annotations_creators=("expert-generated",))
+    assert declared == intro + (
+        "the curators' notes below say how they were made. The curators declare the annotations expert-generated "
+        "(`annotations_creators` above)."
+    )
 
 
 def test_some_annotations_unchanged_are_counted_after_the_usual_sentence():
     accepted = [dataclasses.replace(a, from_prediction=True) for a in BASE]
     corrected = dataclasses.replace(accepted[1], relations=accepted[1].relations[:1])
     assert process_paragraph([accepted[0], corrected], [predicted(a) for a in BASE]) == (
-        f"Annotators labelled the articles in Label Studio with {INTERFACE}. 1 annotator (pseudonyms in `source/`) "
+        f"Annotators labelled the articles in Label Studio with {INTERFACE}. 1 annotator (pseudonym in `source/`) "
         "submitted 2 annotations and skipped 0. 2 annotations started from a pre-annotation (a prediction shown to the "
         "annotator, who corrected or accepted it; model versions in the snapshot: `seed-v1`). 1 of them was submitted "
-        "without any change (model version `seed-v1`), so its labels are the pre-annotation's, not a correction of it."
+        "without any change (model version `seed-v1`), so its labels are the pre-annotation's, not a correction of it. "
+        "`annotations_creators` above (expert-generated and machine-generated) follows the snapshot: 1 annotation was "
+        "made or corrected by people in Label Studio and 1 annotation is a pre-annotation submitted unchanged, which "
+        "Label Studio records as a model's output; the curators did not declare who made the pre-annotations."
     )
 
 
 def test_without_pre_annotations_the_paragraph_describes_annotators():
     assert process_paragraph(BASE, ()) == (
-        f"Annotators labelled the articles in Label Studio with {INTERFACE}. 1 annotator (pseudonyms in `source/`) "
-        "submitted 2 annotations and skipped 0. No annotation started from a pre-annotation."
+        f"Annotators labelled the articles in Label Studio with {INTERFACE}. 1 annotator (pseudonym in `source/`) "
+        "submitted 2 annotations and skipped 0. No annotation started from a pre-annotation. `annotations_creators` "
+        "above (expert-generated) follows the snapshot: 2 annotations were made or corrected by people in Label Studio."
+    )
+
+
+def test_an_adjudication_draft_submitted_unchanged_is_people_s_work():
+    """A draft merges human annotations: accepting it unchanged does not make the labels machine-generated."""
+    accepted = [dataclasses.replace(a, from_prediction=True) for a in BASE]
+    drafts = [predicted(a, "adjudication-2024-05-03") for a in BASE]
+    paragraph = process_paragraph(accepted, drafts)
+    assert paragraph.endswith(
+        "`annotations_creators` above (expert-generated) follows the snapshot: 2 annotations were made or corrected "
+        "by people in Label Studio."
     )
 

@@ -117,7 +117,7 @@ def test_the_card_tells_how_the_gold_was_made_and_credits_every_outlet():
     for expected in [
         "Every annotation is a pre-annotation accepted without any change: nobody corrected them in Label Studio, "
         "so the gold is exactly the pre-annotations and is as good as they are; the curators' notes below say how "
-        "they were made.",
+        "they were made. The curators declare the annotations expert-generated (`annotations_creators` above).",
         "No document was annotated by two or more annotators, so no inter-annotator agreement can be reported",
         "The maintainers of `curation` annotated the five articles by hand, in one pass",
         "accepted unchanged in Label\nStudio with `curation accept-predictions`",
@@ -126,6 +126,20 @@ def test_the_card_tells_how_the_gold_was_made_and_credits_every_outlet():
         assert expected in card, expected
     for document in load_corpus(ROOT / "corpus"):
         assert f"| {document.source} | {document.language} | 1 |" in card
+
+
+def test_the_committed_card_names_the_dataset_and_says_the_maintainers_made_the_labels():
+    """The front matter as demo.sh declares it: --pretty-name GeoNews-IE --annotations-creators expert-generated."""
+    card = (RELEASE / "README.md").read_text(encoding="utf-8")
+    assert card.startswith(
+        "---\npretty_name: GeoNews-IE\nlanguage:\n- ar\n- en\n- sw\nlicense: other\nmultilinguality: multilingual\n"
+        "size_categories:\n- n<1K\nsource_datasets:\n- original\ntask_categories:\n- token-classification\n"
+        "task_ids:\n- named-entity-recognition\nannotations_creators:\n- expert-generated\nlanguage_creators:\n"
+        "- found\ntags:\n- relation-extraction\n- entity-linking\n- information-extraction\n- news\nconfigs:\n"
+    )
+    assert "\n---\n\n# GeoNews-IE\n\nVersion **1.0.0** of `geonews-ie`: 5 news articles in Arabic, English and Swahili," in card
+    build = json.loads((RELEASE / "source" / "build.json").read_text(encoding="utf-8"))
+    assert (build["pretty_name"], build["annotations_creators"]) == ("GeoNews-IE", ["expert-generated"])
 
 
 # --- the comparison the demo ends with -----------------------------------------------------

@@ -117,7 +117,7 @@ def test_card_yaml_has_the_hub_metadata(first):
     folder, _ = first
     meta = card_yaml(folder)
     assert {k: v for k, v in meta.items() if k not in ("configs", "dataset_info")} == {
-        "pretty_name": "Curation Geopolitical News",
+        "pretty_name": "curation-geopolitical-news",
         "language": ["ar", "en", "sw"],
         "license": "other",
         "multilinguality": "multilingual",
@@ -140,7 +140,7 @@ def test_card_yaml_has_the_hub_metadata(first):
 def test_card_prose_tells_the_counts_process_and_agreement(first):
     card = (first[0] / "README.md").read_text(encoding="utf-8")
     for expected in [
-        "Version **1.0.0** of `curation-geopolitical-news`: 3 news articles in Arabic, English, Swahili, with 11 entity "
+        "Version **1.0.0** of `curation-geopolitical-news`: 3 news articles in Arabic, English and Swahili, with 11 entity "
         "mentions (9 types in the schema), a canonical entity id on each mention (6 entities, 3 of them named in more "
         "than one language) and 7 relations (15 types in the schema).",
         "| Example Swahili outlet | sw | 1 |",
@@ -150,7 +150,11 @@ def test_card_prose_tells_the_counts_process_and_agreement(first):
         "Documents of the snapshot left out of this release: 1 unannotated.",
         "2 annotators (pseudonyms in `source/`) submitted 4 annotations and skipped 1. 1 annotation started from a "
         "pre-annotation (a prediction shown to the annotator, who corrected or accepted it; model versions in the "
-        "snapshot: `seed-v1`).",
+        "snapshot: `seed-v1`). 1 of them was submitted without any change (model version `seed-v1`), so its labels are "
+        "the pre-annotation's, not a correction of it. `annotations_creators` above (expert-generated and "
+        "machine-generated) follows the snapshot: 3 annotations were made or corrected by people in Label Studio and "
+        "1 annotation is a pre-annotation submitted unchanged, which Label Studio records as a model's output; the "
+        "curators did not declare who made the pre-annotations.",
         "Gold documents: 1 adjudicated, 2 single annotated. Gold items: 13 by single annotation, 5 by unanimous",
         "| documents with two or more annotators | 1 |",
         "| mentions, strict F1 (same span and type) | 1.000 |",
