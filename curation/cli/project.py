@@ -1,0 +1,211 @@
+"""Commands around the Label Studio project: schema, server, push, pull, accept-predictions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from curation.cli.base import (
+    ProgressBars, cli, data_dir_option, echo_json, json_option, project_option, quiet_option, reports_errors, say,
+    show_progress,
+)
+
+
+# --- schema --------------------------------------------------------------------------------
+
+
+@cli.group()
+def schema() -> None:
+    """Show what is generated from schemas/schema.json."""
+
+
+@schema.command("label-config")
+@click.option("--schema", "schema_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Schema file (default: schemas/schema.json).")  # fmt: skip
+@reports_errors
+def schema_label_config(schema_path: Path | None) -> None:
+    """Print the Label Studio label config generated from the schema (label_config.xml)."""
+    from curation.schema import DEFAULT_SCHEMA_PATH, label_config, load_schema
+
+    click.echo(label_config(load_schema(schema_path or DEFAULT_SCHEMA_PATH)), nl=False)
+
+
+@schema.command("guidelines")
+@click.option("--schema", "schema_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Schema file (default: schemas/schema.json).")  # fmt: skip
+@reports_errors
+def schema_guidelines(schema_path: Path | None) -> None:
+    """Print the annotator guidelines (HTML) generated from the schema."""
+    from curation.schema import DEFAULT_SCHEMA_PATH, guidelines_html, load_schema
+
+    click.echo(guidelines_html(load_schema(schema_path or DEFAULT_SCHEMA_PATH)), nl=False)
+
+
+# --- server --------------------------------------------------------------------------------
+
+
+@cli.group()
+def server() -> None:
+    """Run a local Label Studio (127.0.0.1, SQLite) for annotation."""
+
+
+@server.command("start")
+@click.option("--port", type=int, default=8080, show_default=True, help="Port on 127.0.0.1.")
+@data_dir_option
+@reports_errors
+def server_start(port: int, data_dir: Path) -> None:
+    """Start Label Studio in the background and wait until it answers."""
+    from curation.server import start_server
+
+    say(f"Starting Label Studio on 127.0.0.1:{port} (data in {data_dir}/); this takes about 30 s...")
+    status, notes = start_server(data_dir=data_dir, port=port)
+    for note in notes:
+        say(note)
+    say(f"Label Studio is running (pid {status.pid}). Open it in a browser at:")
+    click.echo(status.url)
+
+
+@server.command("stop")
+@data_dir_option
+@reports_errors
+def server_stop(data_dir: Path) -> None:
+    """Stop the local Label Studio."""
+    from curation.server import stop_server
+
+    say(stop_server(data_dir=data_dir))
+
+
+@server.command("status")
+@data_dir_option
+@json_option
+@reports_errors
+def server_status_command(data_dir: Path, as_json: bool) -> None:
+    """Say whether the local Label Studio runs, and where."""
+    from curation.server import server_status
+
+    status = server_status(data_dir)
+    if as_json:
+        echo_json({"state": status.state, "url": status.url, "pid": status.pid})
+    elif status.state == "running":
+        click.echo(f"running {status.url} (pid {status.pid})")
+    elif status.state == "stale":
+        click.echo(f"stale: PID file for process {status.pid}, which is gone. Run `curation server stop` to clean up.")
+    else:
+        click.echo("stopped")
+
+
+# --- push ----------------------------------------------------------------------------------
+
+
+@cli.command("push")
+@click.option("--corpus", type=click.Path(path_type=Path), default=Path("corpus"), show_default=True,
+              help="Corpus folder (NAME.txt + NAME.json per article) or JSONL file (one article per line).")
+@project_option
+@click.option("--predictions", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Pre-annotations to import: JSONL, one annotation record per line, each with doc_id and "
+                   "model_version. Imported once per task and model_version.")
+@click.option("--overlap", type=click.IntRange(min=1), default=None,
+              help="How many annotators label each article (sets it for every task of the project).")
+@click.option("--update-config", is_flag=True,
+              help="Apply the schema's label config when the project's differs (otherwise the push stops).")
+@click.option("--dry-run", is_flag=True, help="Show what would happen; change nothing.")
+@json_option
+@quiet_option
+@data_dir_option
+@reports_errors  # fmt: skip
+def push_command(corpus: Path, project_title: str, predictions: Path | None, overlap: int | None,
+                 update_config: bool, dry_run: bool, as_json: bool, quiet: bool, data_dir: Path) -> None:  # fmt: skip
+    """Put the corpus into Label Studio for annotation; running it again imports only what is new.
+
+    Creates the project if missing, with the schema's label config and guidelines, and imports
+    each article as a task with its metadata and the sha256 of its text. An article whose text
+    changed after it was pushed is refused (never duplicated, never replaced).
+    """
+    from curation.corpus import load_corpus
+    from curation.push import push
+    from curation.server import resolve_connection
+
+    documents = load_corpus(corpus)  # bad input is reported before any server is needed
+    with ProgressBars(show_progress(quiet)) as bars:
+        report = push(
+            resolve_connection(data_dir=data_dir), corpus=documents, project_title=project_title,
+            predictions=predictions, overlap=overlap, update_config=update_config, dry_run=dry_run, progress=bars,
+        )  # fmt: skip
+    if not quiet:
+        for note in report.notes:
+            say(note)
+    if as_json:
+        echo_json(report.to_dict())
+    else:
+        click.echo("\n".join(report.lines()))
+
+
+# --- pull ----------------------------------------------------------------------------------
+
+
+@cli.command("pull")
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Snapshot file to write (Label Studio JSON export); FILE.sha256 is written beside it.")
+@project_option
+@data_dir_option
+@quiet_option
+@reports_errors  # fmt: skip
+def pull_command(out: Path, project_title: str, data_dir: Path, quiet: bool) -> None:
+    """Snapshot a project: every task, annotation (skipped ones too) and prediction, in full.
+
+    Written atomically (temporary file, then rename) with its sha256 in FILE.sha256.
+    Transient failures are retried with backoff.
+    """
+    from curation.pull import pull
+    from curation.server import resolve_connection
+
+    bars = ProgressBars(show_progress(quiet), units={"download": "B"}, announcements={
+        "export": "Label Studio is building the snapshot (about 30 s per 10,000 annotated tasks)..."})
+    with bars:
+        report = pull(resolve_connection(data_dir=data_dir), project_title=project_title, out=out, progress=bars)
+    if not quiet:
+        if report.repaired_tasks:
+            say(f"Read {len(report.repaired_tasks)} tasks again from the API: the export lacked some of their "
+                "annotations or predictions.")  # fmt: skip
+        if report.unresolved_tasks:
+            ids = ", ".join(map(str, report.unresolved_tasks[:10])) + (" ..." if len(report.unresolved_tasks) > 10 else "")
+            say(f"Tasks {ids} still have fewer annotations or predictions than Label Studio's counters say (someone "
+                "annotating right now, or stale counters); pull again later to include them.")  # fmt: skip
+        if report.unknown_annotators:
+            say(f"{report.unknown_annotators} annotations have no Label Studio user id; `curation validate` "
+                "reports them (V019).")  # fmt: skip
+        say(f"Pulled project '{report.project_title}' in {report.seconds:.1f} s.")
+    click.echo(f"{report.path}: {report.tasks} tasks, {report.annotations} annotations ({report.cancelled} skipped, "
+               f"{report.ground_truth} ground truth), {report.predictions} predictions, {report.size} bytes, "
+               f"sha256 {report.sha256}")  # fmt: skip
+
+
+# --- accept-predictions --------------------------------------------------------------------
+
+
+@cli.command("accept-predictions")
+@click.option("--model-version", required=True, metavar="V",
+              help="Accept the predictions of this model version (as pushed with `curation push --predictions`).")
+@project_option
+@data_dir_option
+@json_option
+@quiet_option
+@reports_errors  # fmt: skip
+def accept_predictions_command(model_version: str, project_title: str, data_dir: Path, as_json: bool, quiet: bool) -> None:
+    """Accept pre-annotations as annotations, as an annotator who submits them unchanged would.
+
+    For every task holding a prediction of model version V with no annotation created from it
+    yet, creates an annotation with the prediction's result (parent_prediction set). This is
+    the step human annotators replace in a real project. Running it again creates nothing.
+    """
+    from curation.accept import accept_predictions
+    from curation.server import resolve_connection
+
+    with ProgressBars(show_progress(quiet)) as bars:
+        report = accept_predictions(resolve_connection(data_dir=data_dir), project_title=project_title,
+                                    model_version=model_version, progress=bars)  # fmt: skip
+    if as_json:
+        echo_json(report.to_dict())
+    else:
+        click.echo("\n".join(report.lines()))
