@@ -2,41 +2,132 @@
 
 A release tags some 300,000 mentions over 3,000,000 tokens; Python's ``re`` and a loop per
 mention with a bisection into each document's edges cost more than writing the parquet
-files. Here:
+files. Here, a chunk of documents at a time:
 
-1. pyarrow's RE2 cuts every text into gap, token, gap, ..., token, gap at once: each match of
-   :func:`~curation.tokens.re2_token_pattern` (the tokenizer's rule, its classes spelled out
-   from Python's Unicode database) is wrapped in a separator character that occurs in no text,
-   and the texts are split on it. Tokens stay arrow strings, never Python objects.
-2. The cumulative code point lengths of all pieces are every document's edges (offset by
-   where the document starts in the concatenated texts), and one ``searchsorted`` finds the
-   first and last token of every mention.
+1. The texts become one array of code points, and every code point its class
+   (:func:`~curation.tokens.bmp_classes`: word, space, apostrophe, other). An apostrophe between
+   two word characters of the same document counts as a word character; a token starts at
+   every non-space code point that does not continue a run of word characters, and ends
+   likewise. Token strings are the UTF-8 bytes of the non-space code points, cut at the
+   tokens' starts: they stay arrow strings, never Python objects.
+2. One ``searchsorted`` of the mentions' spans into the tokens' starts and ends finds the first
+   and last token of every mention.
 3. Tags follow directly when a document's mentions cover disjoint runs of tokens, which is
    almost always: then no mention can take a token from another, so the order
    :func:`~curation.tokens.bio_tag_ids` takes them in does not matter. The few documents where
    two mentions share a token (nested, overlapping, or within one token) are tagged by
    :func:`~curation.tokens.bio_tag_ids` itself.
 
-``tests/test_tokens.py`` checks the result equals the per-document functions on random texts.
+``tests/test_tokens.py`` checks the result equals the per-document functions on random texts
+and that every code point is cut as Python's ``re`` cuts it.
 """
 
 from __future__ import annotations
 
-import re
+import codecs
 from dataclasses import dataclass
 from operator import attrgetter
-from typing import Mapping, Sequence
+from typing import Iterator, Mapping, Sequence
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from curation.records import Mention
-from curation.tokens import TagStats, bio_tag_ids, re2_token_pattern, split_parts
+from curation.tokens import APOSTROPHE, SPACE, WORD, TagStats, bio_tag_ids, bmp_classes, char_class
 
-#: Characters that may mark token boundaries: the first one no text contains is used.
-SEPARATORS = "\x00\x01\x02\x03\x04\x05\x06\x07\x08\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b"
-_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+#: About how many characters :func:`tag_documents` tokenizes at once: the arrays of a chunk are
+#: some 20 bytes per character, and memory reused costs less than fresh memory.
+CHUNK_CHARS = 1_000_000
+
+
+@dataclass
+class Tokenized:
+    """Tokens of consecutive texts: token ``i`` spans ``[starts[i], ends[i])`` of the texts joined,
+    text ``k`` starts at ``char_base[k]`` there and holds ``counts[k]`` tokens."""
+
+    tokens: pa.Array
+    starts: np.ndarray
+    ends: np.ndarray
+    counts: np.ndarray
+    char_base: np.ndarray
+
+    def edges(self, k: int) -> list[int]:
+        """Text ``k``'s edges as :func:`curation.tokens.split_tokens` gives them."""
+        first = int(self.counts[:k].sum())
+        tokens = slice(first, first + int(self.counts[k]))
+        pairs = np.stack((self.starts[tokens], self.ends[tokens]), axis=1).ravel()
+        return (pairs - self.char_base[k]).tolist() + [int(self.char_base[k + 1] - self.char_base[k])]
+
+
+def tokenize_all(texts: Sequence[str]) -> Tokenized:
+    """Every text's tokens, as :func:`curation.tokens.split_tokens` cuts them (see the module docstring)."""
+    char_base = np.zeros(len(texts) + 1, np.int64)
+    np.cumsum(np.fromiter(map(len, texts), np.int64, len(texts)), out=char_base[1:])
+    codes = np.frombuffer("".join(texts).encode("utf-32-le"), np.uint32)
+    classes = _classes(codes)
+    word = classes == WORD
+    # An apostrophe between two word characters of one text is inside a word.
+    apostrophes = np.flatnonzero(classes[1:-1] == APOSTROPHE) + 1
+    if len(apostrophes):
+        inside = (classes[apostrophes - 1] == WORD) & (classes[apostrophes + 1] == WORD)
+        text_start = np.isin(apostrophes, char_base) | np.isin(apostrophes + 1, char_base)
+        word[apostrophes[inside & ~text_start]] = True
+    joined = word[:-1] & word[1:]  # code points i and i + 1 are in one word
+    inner = char_base[1:-1]
+    joined[inner[(inner > 0) & (inner < len(codes))] - 1] = False  # never across texts
+    keep = classes != SPACE
+    first, last = keep.copy(), keep.copy()
+    first[1:] &= ~joined
+    last[:-1] &= ~joined
+    starts, ends = np.flatnonzero(first), np.flatnonzero(last) + 1
+    counts = np.diff(np.searchsorted(starts, char_base))
+    return Tokenized(_token_strings(codes[keep], first[keep]), starts, ends, counts, char_base)
+
+
+def _classes(codes: np.ndarray) -> np.ndarray:
+    """:func:`curation.tokens.char_class` of every code point."""
+    table = np.frombuffer(bmp_classes(), np.uint8)
+    astral = codes > 0xFFFF
+    if not astral.any():
+        return table[codes]
+    classes = table[np.where(astral, 0, codes)]
+    where = np.flatnonzero(astral)
+    classes[where] = [char_class(chr(code)) for code in codes[where].tolist()]
+    return classes
+
+
+def _token_strings(kept: np.ndarray, starts: np.ndarray) -> pa.Array:
+    """The non-space code points ``kept`` as UTF-8 strings, a new one at each true ``starts``.
+
+    Laid out as ``pa.array(list_of_str)`` lays it out (no validity bitmap): the card reports the
+    tables' in-memory size, which must not depend on how a column was made.
+    """
+    data = codecs.utf_32_le_decode(kept)[0].encode("utf-8")
+    width = np.ones(len(kept), np.int32)  # UTF-8 bytes of each code point
+    for limit in (0x80, 0x800, 0x10000):
+        width += kept >= limit
+    offsets = np.zeros(np.count_nonzero(starts) + 1, np.int32)
+    boundaries = np.flatnonzero(starts)
+    if len(boundaries):
+        np.cumsum(np.add.reduceat(width, boundaries), out=offsets[1:])
+    return pa.StringArray.from_buffers(len(offsets) - 1, pa.py_buffer(offsets), pa.py_buffer(data))
+
+
+def split_all(texts: Sequence[str]) -> list[tuple[list[str], list[int]]]:
+    """Each text's tokens and edges through :func:`tokenize_all`, as :func:`curation.tokens.split_tokens` gives them."""
+    tokenized = tokenize_all(texts)
+    tokens, at = tokenized.tokens.to_pylist(), np.concatenate(([0], np.cumsum(tokenized.counts))).tolist()
+    return [(tokens[at[k] : at[k + 1]], tokenized.edges(k)) for k in range(len(texts))]
+
+
+def chunks_of(texts: Sequence[str]) -> Iterator[slice]:
+    """Consecutive slices of ``texts`` holding about :data:`CHUNK_CHARS` characters each (at least one text)."""
+    start, size = 0, 0
+    for end, text in enumerate(texts, start=1):
+        size += len(text)
+        if size >= CHUNK_CHARS or end == len(texts):
+            yield slice(start, end)
+            start, size = end, 0
 
 
 @dataclass
@@ -49,49 +140,44 @@ class TaggedTokens:
     stats: TagStats
 
 
-def split_all(texts: Sequence[str]) -> pa.ListArray:
-    """Each text cut into gap, token, ..., token, gap, as :func:`curation.tokens.split_parts` cuts it."""
-    array = pa.array(texts, pa.string())
-    separator = next((s for s in SEPARATORS if not pc.any(pc.match_substring(array, s)).as_py()), None)
-    if separator is None:  # every candidate occurs in some text: let Python's re do it
-        return pa.array([split_parts(text) for text in texts], pa.list_(pa.string()))
-    # A text has a code point above U+FFFF exactly when UTF-16 needs more than two bytes per code point.
-    astral = {
-        char
-        for text in texts
-        if len(text.encode("utf-16-le", "surrogatepass")) != 2 * len(text)
-        for char in _ASTRAL.findall(text)
-    }
-    marked = pc.replace_substring_regex(
-        array, pattern=re2_token_pattern(astral), replacement=f"{separator}\\0{separator}"
-    )
-    return pc.split_pattern(marked, separator)
-
-
 def tag_documents(
     texts: Sequence[str], mentions: Sequence[Sequence[Mention]], tag_index: Mapping[str, int]
 ) -> TaggedTokens:
-    """Tokens and ``tag_index`` ids (``O`` = 0) of each text with its mentions, as ``bio_tag_ids`` gives them."""
-    parts = split_all(texts)
-    pieces, part_offsets = parts.flatten(), parts.offsets.to_numpy().astype(np.int64)
-    edges = np.cumsum(pc.utf8_length(pieces).to_numpy(), dtype=np.int64)
-    edge_base, n_parts = part_offsets[:-1], np.diff(part_offsets)  # each document's edges in ``edges``
-    counts = n_parts // 2
-    token_base = _starts(counts)
-    tokens = _without_validity(
-        pieces.take(np.repeat(edge_base + 1 - 2 * token_base, counts) + 2 * np.arange(counts.sum()))
+    """Tokens and ``tag_index`` ids (``O`` = 0) of each text with its mentions, as ``bio_tag_ids`` gives them.
+
+    Documents go through in chunks of about :data:`CHUNK_CHARS` characters, whose memory the
+    next chunk reuses.
+    """
+    chunks, stats = [], TagStats()
+    for part in chunks_of(texts):
+        chunks.append(_tag_chunk(texts[part], mentions[part], tag_index))
+        stats.add(chunks[-1].stats)
+    if len(chunks) <= 1:
+        return chunks[0] if chunks else _tag_chunk(texts, mentions, tag_index)
+    return TaggedTokens(
+        pa.concat_arrays([c.tokens for c in chunks]),
+        np.concatenate([c.counts for c in chunks]),
+        np.concatenate([c.tags for c in chunks]),
+        stats,
     )
-    char_base = _starts([len(t) for t in texts])  # where each text begins in the concatenated texts
-    tags = np.zeros(len(tokens), np.int64)
+
+
+def _tag_chunk(
+    texts: Sequence[str], mentions: Sequence[Sequence[Mention]], tag_index: Mapping[str, int]
+) -> TaggedTokens:
+    tokenized = tokenize_all(texts)
+    starts, ends, counts, char_base = tokenized.starts, tokenized.ends, tokenized.counts, tokenized.char_base
+    token_base = _starts(counts)
+    tags = np.zeros(len(starts), np.int64)
     stats = TagStats()
 
     flat = [m for ms in mentions for m in ms]
     doc = np.repeat(np.arange(len(texts)), [len(ms) for ms in mentions])
     start = np.fromiter(map(attrgetter("start"), flat), np.int64, len(flat))
     end = np.fromiter(map(attrgetter("end"), flat), np.int64, len(flat))
-    right = np.clip(np.searchsorted(edges, start + char_base[doc], "right") - edge_base[doc], 0, n_parts[doc])
-    left = np.clip(np.searchsorted(edges, end + char_base[doc], "left") - edge_base[doc], 0, n_parts[doc])
-    first, last = right // 2, np.minimum((left + 1) // 2, counts[doc])
+    # The first token ending after the start, up to the last one starting before the end (exclusive).
+    first = np.clip(np.searchsorted(ends, start + char_base[doc], "right") - token_base[doc], 0, counts[doc])
+    last = np.clip(np.searchsorted(starts, end + char_base[doc], "left") - token_base[doc], 0, counts[doc])
 
     # Documents where two mentions' token runs meet: taken in order of first token, a run that
     # starts before the previous one (same document) ends shares a token with an earlier run.
@@ -100,8 +186,7 @@ def tag_documents(
     shared = np.zeros(len(texts), bool)
     shared[doc[order][1:][meets]] = True
     for k in np.flatnonzero(shared).tolist():
-        local = (edges[edge_base[k] : edge_base[k] + n_parts[k]] - char_base[k]).tolist()
-        doc_tags, doc_stats = bio_tag_ids(local, mentions[k], tag_index)
+        doc_tags, doc_stats = bio_tag_ids(tokenized.edges(k), mentions[k], tag_index)
         tags[token_base[k] : token_base[k] + counts[k]] = doc_tags
         stats.add(doc_stats)
 
@@ -116,21 +201,10 @@ def tag_documents(
     run_start = np.repeat(token_base[doc] + first + 1 - _starts(width), width)
     tags[run_start + np.arange(width.sum())] = np.repeat(inside_code, width)
     # A mention starts or ends inside a token when that token's edge is not the mention's.
-    first_edge = edges[edge_base[doc] + 2 * first] - char_base[doc]
-    last_edge = edges[edge_base[doc] + 2 * last - 1] - char_base[doc]
+    first_edge = starts[token_base[doc] + first] - char_base[doc]
+    last_edge = ends[token_base[doc] + last - 1] - char_base[doc]
     stats.inside_token += int(np.count_nonzero((first_edge != start) | (last_edge != end)))
-    return TaggedTokens(tokens, counts, tags, stats)
-
-
-def _without_validity(strings: pa.Array) -> pa.Array:
-    """The array without its all-valid validity bitmap, laid out as ``pa.array(list_of_str)`` lays it out.
-
-    ``take`` adds the bitmap; the card reports the tables' in-memory size, which must not depend
-    on how a column was made.
-    """
-    if strings.null_count or strings.offset:
-        return strings
-    return pa.Array.from_buffers(strings.type, len(strings), [None, *strings.buffers()[1:]])
+    return TaggedTokens(tokenized.tokens, counts, tags, stats)
 
 
 def _starts(lengths: Sequence[int] | np.ndarray) -> np.ndarray:

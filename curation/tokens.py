@@ -18,9 +18,9 @@ the mention's first token and ``I-<type>`` on the rest. Nested or overlapping me
 be expressed in BIO: the longer (then earlier) mention wins and the other is reported in
 :class:`TagStats`, as are mentions whose edges fall inside a token.
 
-The rule is written twice, for Python's ``re`` (:func:`token_pattern`, one document at a time)
-and for RE2 (:func:`re2_token_pattern`, which :mod:`curation.tagging` runs over a whole release
-through pyarrow); both take their character classes from Python's Unicode database, and
+The rule is written twice: for Python's ``re`` (:func:`token_pattern`, one document at a time)
+and as code point classes (:func:`char_class`, :func:`bmp_classes`), which :mod:`curation.tagging`
+applies to a whole release with numpy; both read this Python's Unicode database, and
 ``tests/test_tokens.py`` checks they cut every code point and random texts alike.
 """
 
@@ -42,41 +42,39 @@ JOINERS = "\u200c\u200d"
 APOSTROPHES = "'\u2019"
 
 
-@lru_cache(maxsize=2)
-def code_point_runs(limit: int = sys.maxunicode + 1) -> dict[str, tuple[tuple[int, int], ...]]:
-    """The code points below ``limit`` that are word characters, and those that are whitespace.
+#: Code point classes of the rule: a word character, whitespace, an apostrophe, anything else.
+OTHER, WORD, SPACE, APOSTROPHE = 0, 1, 2, 3
 
-    ``{"word": runs, "space": runs}``, each run ``(first, last)`` inclusive, read from this
-    Python's Unicode database: a word character is what the tokenizer's word class holds
+
+def char_class(char: str) -> int:
+    """The class of one character: :data:`WORD` is what the word pattern's class holds
     (``str.isalnum``, which is what ``\\w`` tests besides ``_``; ``_``; combining marks; the
-    joiners), whitespace is ``str.isspace``, which is what ``\\s`` tests.
-    """
-    chars = list(map(chr, range(limit)))
+    joiners), :data:`SPACE` is ``str.isspace`` (what ``\\s`` tests), then the apostrophes."""
+    if char.isalnum() or char in "_" + JOINERS or unicodedata.category(char)[0] == "M":
+        return WORD
+    if char.isspace():
+        return SPACE
+    return APOSTROPHE if char in APOSTROPHES else OTHER
+
+
+@lru_cache(maxsize=1)
+def bmp_classes() -> bytes:
+    """:func:`char_class` of every code point below U+10000, read from this Python's Unicode database
+    (all of Unicode would take 0.3 s; the few code points above are classified one by one)."""
+    chars = list(map(chr, range(0x10000)))
     marks = "".join(map(itemgetter(0), map(unicodedata.category, chars))).encode("latin-1")
-    word = bytearray(map(or_, bytes(map(str.isalnum, chars)), marks.translate(_MARK_FLAGS)))
+    classes = bytearray(map(or_, bytes(map(str.isalnum, chars)), marks.translate(_MARK_FLAGS)))
+    for code, space in enumerate(map(str.isspace, chars)):
+        if space:
+            classes[code] = SPACE
     for char in "_" + JOINERS:
-        if ord(char) < limit:
-            word[ord(char)] = 1
-    space = bytes(map(str.isspace, chars))
-    return {"word": _runs(bytes(word)), "space": _runs(space)}
+        classes[ord(char)] = WORD
+    for char in APOSTROPHES:
+        classes[ord(char)] = APOSTROPHE
+    return bytes(classes)
 
 
 _MARK_FLAGS = bytes(int(code == ord("M")) for code in range(256))
-
-
-def _merged(code_points: Iterable[int]) -> list[tuple[int, int]]:
-    """Sorted code points as runs ``(first, last)``."""
-    runs: list[tuple[int, int]] = []
-    for code in code_points:
-        if runs and runs[-1][1] == code - 1:
-            runs[-1] = (runs[-1][0], code)
-        else:
-            runs.append((code, code))
-    return runs
-
-
-def _runs(flags: bytes) -> tuple[tuple[int, int], ...]:
-    return tuple((run.start(), run.end() - 1) for run in re.finditer(b"\x01+", flags))
 
 
 @lru_cache(maxsize=1)
@@ -90,24 +88,6 @@ def token_pattern() -> re.Pattern[str]:
     marks = "".join(f"{re.escape(chr(r.start()))}-{re.escape(chr(r.end() - 1))}" for r in re.finditer("M+", initials))
     word = f"[\\w{marks}{JOINERS}]"
     return re.compile(f"({word}+(?:[{APOSTROPHES}]{word}+)*|\\S)")
-
-
-def re2_token_pattern(astral: Iterable[str] = ()) -> str:
-    """The same rule in RE2 syntax (pyarrow's regexes), no group, exact on texts whose code points
-    above U+FFFF are all in ``astral``.
-
-    RE2's ``\\w`` and ``\\s`` are ASCII only, so both classes are spelled out from
-    :func:`code_point_runs`: the BMP runs (computing them for all of Unicode takes 0.3 s) plus
-    the given astral code points, classified one by one.
-    """
-    runs, astral = code_point_runs(0x10000), [chr(code) for code in sorted(set(map(ord, astral)))]
-    word = [*runs["word"], *_merged(ord(c) for c in astral if c.isalnum() or unicodedata.category(c)[0] == "M")]
-    space = [*runs["space"], *_merged(ord(c) for c in astral if c.isspace())]
-
-    def spelled(pairs: Iterable[tuple[int, int]]) -> str:
-        return "".join(f"\\x{{{a:x}}}-\\x{{{b:x}}}" for a, b in pairs)
-
-    return f"[{spelled(word)}]+(?:[{APOSTROPHES}][{spelled(word)}]+)*|[^{spelled(space)}]"
 
 
 def split_tokens(text: str) -> tuple[list[str], list[int]]:
