@@ -80,6 +80,9 @@ class ReleaseState:
     data_sha256: Mapping[str, str] = field(default_factory=dict)
     card_sha256: str = ""
     changelog: str = ""
+    #: ``(entity id, language) -> (type, name, aliases in that language)`` when known beforehand
+    #: (:func:`state_from_documents` has them from the entity table); else read from the mentions.
+    entity_facts: Mapping[tuple[str, str], tuple[Any, ...]] | None = field(default=None, compare=False, repr=False)
 
     @property
     def splits(self) -> dict[str, str]:
@@ -159,7 +162,8 @@ def state_from_documents(
             symmetric,
         )
     table = {eid: (e.type, e.name) for eid, e in entities.items()}
-    return ReleaseState(version=version, documents=states, entities=table, **extra)
+    facts = {(eid, lang): (e.type, e.name, forms) for eid, e in entities.items() for lang, forms in e.aliases.items()}
+    return ReleaseState(version=version, documents=states, entities=table, entity_facts=facts, **extra)
 
 
 _SPAN = attrgetter("start", "end")
@@ -271,8 +275,10 @@ def _count_items(target: dict[str, dict[str, int]], a: DocState | None, b: DocSt
         target[kind]["removed"] += sum(1 for item in gone if key(item) not in both)
 
 
-def _entity_facts(state: ReleaseState) -> dict[tuple[str, str], tuple[Any, ...]]:
+def _entity_facts(state: ReleaseState) -> Mapping[tuple[str, str], tuple[Any, ...]]:
     """``(entity id, language) -> (type, name, aliases in that language)``."""
+    if state.entity_facts is not None:
+        return state.entity_facts
     spelled: set[tuple[str | None, str, str]] = set()  # (entity id, language, text), made in C: no loop per mention
     for doc in state.documents.values():
         spelled.update(zip(map(_ENTITY_ID, doc.mentions), repeat(doc.language), map(_TEXT, doc.mentions)))

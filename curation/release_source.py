@@ -22,7 +22,7 @@ from __future__ import annotations
 import io
 import json
 from dataclasses import fields
-from itertools import accumulate, chain
+from itertools import accumulate, chain, repeat
 from operator import attrgetter
 from typing import Any, Iterable, Mapping, Sequence
 
@@ -51,7 +51,7 @@ DECISIONS_SCHEMA = pa.schema(
 )  # fmt: skip
 _NESTED = ("mentions", "relations")
 _DECISION_ORDER = ("doc_id", "kind", "item_id")
-_NONE: Mapping[str, str] = {}
+_NONE: dict[str, str] = {}
 
 
 def documents_parquet(documents: Iterable[Document]) -> bytes:
@@ -84,13 +84,13 @@ def decisions_parquet(decisions: Iterable[Decision], release_ids: Mapping[str, M
     decisions.
     """
     rows = list(decisions)
-    sources = [d.sources for d in rows]
+    doc_ids, item_ids, sources = (list(map(attrgetter(name), rows)) for name in ("doc_id", "item_id", "sources"))
     columns = {
-        "doc_id": [d.doc_id for d in rows],
-        "kind": [d.kind for d in rows],
-        "item_id": [d.item_id for d in rows],
-        "release_id": [release_ids.get(d.doc_id, _NONE).get(d.item_id) for d in rows],
-        "rule": [d.rule for d in rows],
+        "doc_id": doc_ids,
+        "kind": list(map(attrgetter("kind"), rows)),
+        "item_id": item_ids,
+        "release_id": list(map(dict.get, map(release_ids.get, doc_ids, repeat(_NONE)), item_ids)),
+        "rule": list(map(attrgetter("rule"), rows)),
         "sources": ListColumn(_offsets(map(len, sources)), list(chain.from_iterable(sources))),
     }
     table = table_from_columns(columns, DECISIONS_SCHEMA).sort_by([(key, "ascending") for key in _DECISION_ORDER])

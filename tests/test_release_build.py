@@ -12,6 +12,7 @@ import pytest
 from curation.records import Annotation, Decision, Document, GoldDocument, Mention, Relation
 from curation.release import read_state, write_release
 from curation.release_build import BuildInputs, BuildOptions, build_release
+from curation.release_diff import _entity_facts
 from curation.release_source import (
     ANNOTATIONS_SCHEMA,
     annotations_parquet,
@@ -195,3 +196,11 @@ def test_the_state_kept_for_the_next_release_is_the_one_read_back_from_the_files
     again = read_state(tmp_path / "news" / "1.0.0")
     assert (again.documents, again.entities) == (built.state.documents, built.state.entities)
     assert again.data_sha256 == built.state.data_sha256 and again.card_sha256 == built.state.card_sha256
+    # The entity facts taken from the entity table are those the diff reads from the mentions.
+    assert again.entity_facts is None and built.state.entity_facts == _entity_facts(again)
+    assert built.state.entity_facts == {
+        ("kim_jong_un", "en"): ("PER", "Kim Jong Un", ("Kim", "Kim Jong Un")),
+        ("kim_jong_un", "sw"): ("PER", "Kim Jong Un", ("Kim",)),
+        ("vladimir_putin", "en"): ("PER", "Putin", ("Putin",)),
+        ("vladimir_putin", "sw"): ("PER", "Putin", ("Putin",)),
+    }
