@@ -81,7 +81,7 @@ def tokenize_all(texts: Sequence[str]) -> Tokenized:
     last[:-1] &= ~joined
     starts, ends = np.flatnonzero(first), np.flatnonzero(last) + 1
     counts = np.diff(np.searchsorted(starts, char_base))
-    return Tokenized(_token_strings(codes[keep], first[keep]), starts, ends, counts, char_base)
+    return Tokenized(_token_strings(codes[keep], ends - starts), starts, ends, counts, char_base)
 
 
 def _classes(codes: np.ndarray) -> np.ndarray:
@@ -96,21 +96,21 @@ def _classes(codes: np.ndarray) -> np.ndarray:
     return classes
 
 
-def _token_strings(kept: np.ndarray, starts: np.ndarray) -> pa.Array:
-    """The non-space code points ``kept`` as UTF-8 strings, a new one at each true ``starts``.
+def _token_strings(kept: np.ndarray, lengths: np.ndarray) -> pa.Array:
+    """The non-space code points ``kept`` cut into strings of ``lengths`` code points (they add up to all).
 
     Laid out as ``pa.array(list_of_str)`` lays it out (no validity bitmap): the card reports the
     tables' in-memory size, which must not depend on how a column was made.
     """
     data = codecs.utf_32_le_decode(kept)[0].encode("utf-8")
-    width = np.ones(len(kept), np.int32)  # UTF-8 bytes of each code point
-    for limit in (0x80, 0x800, 0x10000):
-        width += kept >= limit
-    offsets = np.zeros(np.count_nonzero(starts) + 1, np.int32)
-    boundaries = np.flatnonzero(starts)
-    if len(boundaries):
-        np.cumsum(np.add.reduceat(width, boundaries), out=offsets[1:])
-    return pa.StringArray.from_buffers(len(offsets) - 1, pa.py_buffer(offsets), pa.py_buffer(data))
+    offsets = np.zeros(len(lengths) + 1, np.int32)
+    np.cumsum(lengths, out=offsets[1:])  # in code points; then add the UTF-8 bytes beyond the first
+    if len(data) != len(kept) and len(lengths):
+        extra = (kept >= 0x80).view(np.uint8)
+        extra += kept >= 0x800
+        extra += kept >= 0x10000
+        offsets[1:] += np.cumsum(np.add.reduceat(extra, offsets[:-1], dtype=np.int32))
+    return pa.StringArray.from_buffers(len(lengths), pa.py_buffer(offsets), pa.py_buffer(data))
 
 
 def split_all(texts: Sequence[str]) -> list[tuple[list[str], list[int]]]:
