@@ -135,11 +135,13 @@ def _build(inputs: BuildInputs) -> Built:
     for config in CONFIGS:
         feats = features(config, labels)
         split_infos = []
-        for split, columns in rows.columns[config].items():
-            table = table_from_columns(columns, feats.arrow_schema)
+        by_split = rows.columns.pop(config)  # columns are let go once written: later steps reuse their memory
+        for split in list(by_split):
+            table = table_from_columns(by_split.pop(split), feats.arrow_schema)
             path = DATA_FILE.format(config=config, split=split)
             files[path] = parquet_bytes(table)
             split_infos.append((split, table.num_rows, table.nbytes, path))
+            del table
         download = sum(len(files[p]) for *_, p in split_infos)
         configs.append(ConfigInfo(config, features_yaml(feats), tuple(split_infos), download))
     facts = card_facts(inputs, rows, tuple(configs))
