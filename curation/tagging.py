@@ -132,7 +132,8 @@ def chunks_of(texts: Sequence[str]) -> Iterator[slice]:
 
 @dataclass
 class TaggedTokens:
-    """Every document's tokens one after the other, how many each has, and their tag ids."""
+    """Every document's tokens one after the other, how many each has, and their tag ids (in the smallest
+    integer type that holds them; arrow widens them to the ClassLabel's int64)."""
 
     tokens: pa.Array
     counts: np.ndarray
@@ -146,20 +147,25 @@ def tag_documents(
     """Tokens and ``tag_index`` ids (``O`` = 0) of each text with its mentions, as ``bio_tag_ids`` gives them.
 
     Documents go through in chunks of about :data:`CHUNK_CHARS` characters, whose memory the
-    next chunk reuses.
+    next chunk reuses; each chunk's tokens and tags are copied into arrays sized for the most
+    the texts can hold (a token per code point, four UTF-8 bytes each), of which only the part
+    written is ever touched.
     """
-    chunks, stats = [], TagStats()
+    most = sum(map(len, texts))
+    data, offsets = np.empty(4 * most, np.uint8), np.zeros(most + 1, np.int32)
+    tags = np.empty(most, np.min_scalar_type(-max(tag_index.values(), default=0)))
+    counts, stats, n, size = [], TagStats(), 0, 0
     for part in chunks_of(texts):
-        chunks.append(_tag_chunk(texts[part], mentions[part], tag_index))
-        stats.add(chunks[-1].stats)
-    if len(chunks) <= 1:
-        return chunks[0] if chunks else _tag_chunk(texts, mentions, tag_index)
-    return TaggedTokens(
-        pa.concat_arrays([c.tokens for c in chunks]),
-        np.concatenate([c.counts for c in chunks]),
-        np.concatenate([c.tags for c in chunks]),
-        stats,
-    )
+        chunk = _tag_chunk(texts[part], mentions[part], tag_index)
+        k, chunk_offsets, chunk_data = len(chunk.tags), *chunk.tokens.buffers()[1:]
+        data[size : size + chunk_data.size] = np.frombuffer(chunk_data, np.uint8)
+        offsets[n + 1 : n + k + 1] = np.frombuffer(chunk_offsets, np.int32)[1 : k + 1] + size
+        tags[n : n + k] = chunk.tags
+        counts.append(chunk.counts)
+        stats.add(chunk.stats)
+        n, size = n + k, size + chunk_data.size
+    tokens = pa.StringArray.from_buffers(n, pa.py_buffer(offsets[: n + 1]), pa.py_buffer(data[:size]))
+    return TaggedTokens(tokens, np.concatenate(counts) if counts else np.zeros(0, np.int64), tags[:n], stats)
 
 
 def _tag_chunk(
@@ -168,7 +174,7 @@ def _tag_chunk(
     tokenized = tokenize_all(texts)
     starts, ends, counts, char_base = tokenized.starts, tokenized.ends, tokenized.counts, tokenized.char_base
     token_base = _starts(counts)
-    tags = np.zeros(len(starts), np.int64)
+    tags = np.zeros(len(starts), np.min_scalar_type(-max(tag_index.values(), default=0)))
     stats = TagStats()
 
     flat = [m for ms in mentions for m in ms]

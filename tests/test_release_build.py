@@ -86,6 +86,23 @@ def test_ids_are_renumbered_in_text_order_and_logged_in_the_decisions():
     assert "77/" not in "".join(json.dumps(rows(built, c)) for c in ("documents", "triples", "entities", "tokens"))
 
 
+def test_mentions_sharing_span_and_type_are_ordered_by_entity_id_a_missing_one_first():
+    text = "Kim Jong Un met Putin."
+    spans = [("Kim Jong Un", "PER", "kim_jong_un"), ("Kim Jong Un", "PER", None), ("Kim Jong Un", "PER", "jong"),
+             ("Putin", "PER", None), ("Putin", "PER", None)]  # fmt: skip
+    ms = [Mention(f"9/reg{i}", text.index(t), text.index(t) + len(t), t, label, e)
+          for i, (t, label, e) in enumerate(spans)]  # fmt: skip
+    doc = GoldDocument(Document("en-9", "en", text), tuple(ms), (), "single_annotated", 1)
+    released = rows(build_release(inputs([doc])), "documents")[0]["mentions"]
+    assert [(m["id"], m["start"], m["entity_id"]) for m in released] == [
+        ("m1", 0, None), ("m2", 0, "jong"), ("m3", 0, "kim_jong_un"), ("m4", 16, None), ("m5", 16, None)
+    ]  # fmt: skip
+    decisions = pq.read_table(io.BytesIO(build_release(inputs([doc])).files["source/decisions.parquet"])).to_pylist()
+    assert [(d["item_id"], d["release_id"]) for d in decisions] == [
+        ("9/reg0", "m3"), ("9/reg1", "m1"), ("9/reg2", "m2"), ("9/reg3", "m4"), ("9/reg4", "m5")
+    ]  # fmt: skip
+
+
 def test_entity_names_types_and_aliases_are_release_wide():
     built = build_release(inputs())
     assert rows(built, "entities") == [
