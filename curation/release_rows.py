@@ -30,6 +30,7 @@ from itertools import accumulate, chain
 from operator import attrgetter, itemgetter
 from typing import Any, Iterable, Mapping, NamedTuple, Sequence
 
+import numpy as np
 import pyarrow as pa
 
 from curation.errors import ReleaseError
@@ -217,7 +218,10 @@ def _documents_columns(docs: list[ReleasedDocument], entities: Mapping[str, Enti
     named = [sorted({m.entity_id for m in doc.mentions if m.entity_id is not None}) for doc in docs]
     in_doc = list(chain.from_iterable(named))
     relations = [(doc.mentions, r) for doc in docs for r in doc.relations]
-    mention_ids = ids.get("m", max((len(doc.mentions) for doc in docs), default=0))
+    mention_counts, relation_counts = [len(doc.mentions) for doc in docs], [len(doc.relations) for doc in docs]
+    mention_ids = pa.array(ids.get("m", max(mention_counts, default=0)), pa.string())
+    relation_ids = pa.array(ids.get("r", max(relation_counts, default=0)), pa.string())
+    heads, tails = (np.fromiter((r[end] for _, r in relations), np.int32, len(relations)) for end in (0, 1))
     return {
         "doc_id": [d.doc_id for d in texts],
         "language": [d.language for d in texts],
@@ -227,9 +231,9 @@ def _documents_columns(docs: list[ReleasedDocument], entities: Mapping[str, Enti
         "published": [d.published for d in texts],
         "text": [d.text for d in texts],
         "mentions": ListColumn(
-            _offsets(len(doc.mentions) for doc in docs),
+            _offsets(mention_counts),
             {
-                "id": list(chain.from_iterable(mention_ids[: len(doc.mentions)] for doc in docs)),
+                "id": _take(mention_ids, _positions(mention_counts)),
                 "start": [m.start for m in mentions],
                 "end": [m.end for m in mentions],
                 "text": [m.text for m in mentions],
@@ -239,22 +243,46 @@ def _documents_columns(docs: list[ReleasedDocument], entities: Mapping[str, Enti
         ),
         "entities": ListColumn(
             _offsets(map(len, named)),
-            {"id": in_doc, "type": [entities[e].type for e in in_doc], "name": [entities[e].name for e in in_doc]},
+            _entity_fields(entities, in_doc),
         ),
         "relations": ListColumn(
-            _offsets(len(doc.relations) for doc in docs),
+            _offsets(relation_counts),
             {
-                "id": list(chain.from_iterable(ids.get("r", len(doc.relations)) for doc in docs)),
+                "id": _take(relation_ids, _positions(relation_counts)),
                 "type": [r.type for _, r in relations],
                 "head": [ms[r.head].entity_id for ms, r in relations],
                 "tail": [ms[r.tail].entity_id for ms, r in relations],
-                "head_mention": [mention_ids[r.head] for _, r in relations],
-                "tail_mention": [mention_ids[r.tail] for _, r in relations],
+                "head_mention": _take(mention_ids, heads),
+                "tail_mention": _take(mention_ids, tails),
             },
         ),
         "n_annotators": [g.n_annotators for g in gold],
         "adjudication": [g.status for g in gold],
     }
+
+
+def _positions(counts: list[int]) -> np.ndarray:
+    """0, 1, ..., n - 1 for each count n, one after the other (an item's place in its document)."""
+    n = np.asarray(counts, np.int64)
+    starts = np.repeat(np.cumsum(n) - n, n)
+    return (np.arange(len(starts), dtype=np.int64) - starts).astype(np.int32)
+
+
+def _take(strings: pa.Array, rows: np.ndarray) -> pa.Array:
+    """``strings[rows]`` laid out as ``pa.array`` lays out a list of strings."""
+    return _without_validity(strings.take(pa.array(rows, pa.int32())))
+
+
+def _entity_fields(entities: Mapping[str, Entity], ids: list[str]) -> dict[str, pa.Array]:
+    """``id``, ``type`` and ``name`` of the entities ``ids``, taken in arrow from one array per field."""
+    index = {eid: i for i, eid in enumerate(entities)}
+    rows = np.fromiter(map(index.__getitem__, ids), np.int32, len(ids))
+    table = {
+        "id": list(entities),
+        "type": [e.type for e in entities.values()],
+        "name": [e.name for e in entities.values()],
+    }
+    return {name: _take(pa.array(values, pa.string()), rows) for name, values in table.items()}
 
 
 _TRIPLE_FIELDS = ("doc_id", "language", "subject", "subject_id", "subject_type", "predicate", "object", "object_id",
