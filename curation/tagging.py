@@ -36,8 +36,9 @@ from curation.records import Mention
 from curation.tokens import APOSTROPHE, SPACE, WORD, TagStats, bio_tag_ids, bmp_classes, char_class
 
 #: About how many characters :func:`tag_documents` tokenizes at once: the arrays of a chunk are
-#: some 20 bytes per character, and memory reused costs less than fresh memory.
-CHUNK_CHARS = 1_000_000
+#: some 20 bytes per character, and stay in the processor's cache at this size (at 10,000
+#: documents: 0.40 s against 0.46 s for chunks of 1,000,000 and 1.2 s for all at once).
+CHUNK_CHARS = 250_000
 
 
 @dataclass
