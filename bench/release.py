@@ -86,17 +86,23 @@ def synthetic(n: int, seed: int = 7):
     return schema, gold, annotations, decisions
 
 
-def phase_release(n: int, out: Path) -> float:
-    from curation.release import write_release
-    from curation.release_build import BuildInputs, BuildOptions, build_release
+def build_inputs(schema, gold, annotations, decisions):
+    """The builder's inputs for synthetic gold (a first release, no previous one)."""
+    from curation.release_build import BuildInputs, BuildOptions
 
-    schema, gold, annotations, decisions = synthetic(n)
-    inputs = BuildInputs(
+    return BuildInputs(
         documents={g.doc_id: g.document for g in gold}, annotations=tuple(annotations), gold=tuple(gold),
         decisions=tuple(decisions), excluded={}, agreement=None, schema=schema,
         schema_bytes=DEFAULT_SCHEMA_PATH.read_bytes(), previous=None,
         options=BuildOptions(name="bench", version="1.0.0", snapshot_sha256="0" * 64),
     )  # fmt: skip
+
+
+def phase_release(n: int, out: Path) -> float:
+    from curation.release import write_release
+    from curation.release_build import build_release
+
+    inputs = build_inputs(*synthetic(n))
     start = time.process_time()
     built = build_release(inputs)
     write_release(out / "bench" / "1.0.0", built.files)
@@ -144,12 +150,7 @@ def phase_breakdown(n: int, out: Path) -> dict[str, float]:
     for chunk in chunks_of(texts):
         tokenize_all(texts[chunk])
     tokenizer = time.process_time() - start
-    inputs = rb.BuildInputs(
-        documents={g.doc_id: g.document for g in gold}, annotations=tuple(annotations), gold=tuple(gold),
-        decisions=tuple(decisions), excluded={}, agreement=None, schema=schema,
-        schema_bytes=DEFAULT_SCHEMA_PATH.read_bytes(), previous=None,
-        options=rb.BuildOptions(name="bench", version="1.0.0", snapshot_sha256="0" * 64),
-    )  # fmt: skip
+    inputs = build_inputs(schema, gold, annotations, decisions)
     start = time.process_time()
     rb.build_release(inputs)
     total = time.process_time() - start
@@ -185,7 +186,7 @@ def phase_floor(n: int, out: Path) -> dict[str, float]:
     import pyarrow.parquet as pq
 
     from curation.hfdata import features
-    from curation.release_build import BuildInputs, BuildOptions, source_files
+    from curation.release_build import source_files
     from curation.release_rows import release_rows
     from curation.splits import assign_splits
 
@@ -198,12 +199,7 @@ def phase_floor(n: int, out: Path) -> dict[str, float]:
         config: {split: rows_of(c, features(config, labels).arrow_schema) for split, c in by_split.items()}
         for config, by_split in built.columns.items()
     }
-    inputs = BuildInputs(
-        documents={g.doc_id: g.document for g in gold}, annotations=tuple(annotations), gold=tuple(gold),
-        decisions=tuple(decisions), excluded={}, agreement=None, schema=schema,
-        schema_bytes=DEFAULT_SCHEMA_PATH.read_bytes(), previous=None,
-        options=BuildOptions(name="bench", version="1.0.0", snapshot_sha256="0" * 64),
-    )  # fmt: skip
+    inputs = build_inputs(schema, gold, annotations, decisions)
     source_rows = {
         Path(name).stem: pq.read_table(io.BytesIO(data)).to_pylist()
         for name, data in source_files(inputs, built).items()

@@ -111,6 +111,17 @@ def per_document(texts, mentions, tag_index):
     return [t for tokens, _ in out for t in tokens], [len(t) for t, _ in out], [i for ts, _ in tags for i in ts], stats
 
 
+def assert_tagged_like_per_document(texts, mentions):
+    """``tag_documents`` over all texts equals tokenizing and tagging each text on its own."""
+    index = bio_tag_names_index(["PER", "GPE"])
+    tagged = tag_documents(texts, mentions, index)
+    tokens, counts, tags, stats = per_document(texts, mentions, index)
+    assert (tagged.tokens.to_pylist(), tagged.counts.tolist(), tagged.tags.tolist(), tagged.stats) == (
+        tokens, counts, tags, stats,
+    )  # fmt: skip
+    return tagged
+
+
 def test_every_code_point_is_a_word_character_or_not_alike_in_both_engines():
     # "a<c>a" is one token exactly when <c> is a word character; a space keeps the probes apart.
     codes = [code for code in range(0, sys.maxunicode + 1) if not 0xD800 <= code <= 0xDFFF]
@@ -132,15 +143,7 @@ def test_tag_documents_equals_bio_tag_ids_per_document(docs):
         [Mention(f"m{i}", s, min(s + n, len(text)), "x", t) for i, (s, n, t) in enumerate(spans) if s <= len(text)]
         for text, spans in docs
     ]
-    index = bio_tag_names_index(["PER", "GPE"])
-    tagged = tag_documents(texts, mentions, index)
-    tokens, counts, tags, stats = per_document(texts, mentions, index)
-    assert (tagged.tokens.to_pylist(), tagged.counts.tolist(), tagged.tags.tolist(), tagged.stats) == (
-        tokens,
-        counts,
-        tags,
-        stats,
-    )
+    assert_tagged_like_per_document(texts, mentions)
 
 
 def test_apostrophes_join_words_within_a_text_only():
@@ -154,13 +157,5 @@ def test_documents_longer_than_a_chunk_are_tagged_like_short_ones():
     texts = ["Rais Putin na Kim. " * (CHUNK_CHARS // 40), "Kim Jong Un", "", "ng'ombe " * (CHUNK_CHARS // 8 + 1)]
     mentions = [[Mention("m1", 5, 10, "Putin", "PER")], [Mention("m1", 0, 11, "Kim Jong Un", "PER")], [],
                 [Mention("m1", 8, 15, "ng'ombe", "GPE")]]  # fmt: skip
-    index = bio_tag_names_index(["PER", "GPE"])
-    tagged = tag_documents(texts, mentions, index)
-    tokens, counts, tags, stats = per_document(texts, mentions, index)
-    assert (tagged.tokens.to_pylist(), tagged.counts.tolist(), tagged.tags.tolist(), tagged.stats) == (
-        tokens,
-        counts,
-        tags,
-        stats,
-    )
+    tagged = assert_tagged_like_per_document(texts, mentions)
     assert tagged.tokens.null_count == 0 and tagged.tokens.buffers()[0] is None
