@@ -159,6 +159,14 @@ def _array(column: Any, type_: pa.DataType) -> pa.Array:
     return pa.array(column, type=type_)
 
 
+def without_validity(strings: pa.Array) -> pa.Array:
+    """The string array without an all-valid validity bitmap, laid out as ``pa.array(list_of_str)`` lays
+    it out (``take`` adds the bitmap; the card reports the tables' in-memory size)."""
+    if strings.null_count or strings.offset:
+        return strings
+    return pa.Array.from_buffers(strings.type, len(strings), [None, *strings.buffers()[1:]])
+
+
 def rows_to_columns(rows: Iterable[Mapping[str, Any]], schema: pa.Schema | pa.StructType) -> dict[str, Any]:
     """Row dicts as the columns :func:`table_from_columns` takes (a missing field is an error)."""
     rows = list(rows)

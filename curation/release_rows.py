@@ -34,8 +34,9 @@ import numpy as np
 import pyarrow as pa
 
 from curation.errors import ReleaseError
-from curation.hfdata import ListColumn
+from curation.hfdata import ListColumn, without_validity
 from curation.records import GoldDocument, Mention
+from curation.release_triples import triples_columns
 from curation.tagging import tag_documents
 from curation.tokens import TagStats, bio_tag_names_index
 
@@ -197,7 +198,7 @@ def release_rows(
     out.columns = {config: {} for config in CONFIG_NAMES}
     for split, docs in sorted(by_split.items()):
         out.columns["documents"][split] = _documents_columns(docs, entities, ids)
-        triples, usable = _triples_columns(docs, entities, symmetric)
+        triples, usable = triples_columns(docs, entities, symmetric)
         out.columns["triples"][split] = triples
         out.relations_without_entity += sum(len(doc.relations) for doc in docs) - usable
         out.columns["entities"][split] = _entities_columns(docs, entities, one_split=len(by_split) == 1)
@@ -270,7 +271,7 @@ def _positions(counts: list[int]) -> np.ndarray:
 
 def _take(strings: pa.Array, rows: np.ndarray) -> pa.Array:
     """``strings[rows]`` laid out as ``pa.array`` lays out a list of strings."""
-    return _without_validity(strings.take(pa.array(rows, pa.int32())))
+    return without_validity(strings.take(pa.array(rows, pa.int32())))
 
 
 def _entity_fields(entities: Mapping[str, Entity], ids: list[str]) -> dict[str, pa.Array]:
@@ -283,52 +284,6 @@ def _entity_fields(entities: Mapping[str, Entity], ids: list[str]) -> dict[str, 
         "name": [e.name for e in entities.values()],
     }
     return {name: _take(pa.array(values, pa.string()), rows) for name, values in table.items()}
-
-
-_TRIPLE_FIELDS = ("doc_id", "language", "subject", "subject_id", "subject_type", "predicate", "object", "object_id",
-                  "object_type")  # fmt: skip
-
-
-def _triples_columns(
-    docs: list[ReleasedDocument], entities: Mapping[str, Entity], symmetric: frozenset[str]
-) -> tuple[Columns, int]:
-    """Distinct triples of the documents, and how many relations had both entity ids."""
-    type_of = {eid: e.type for eid, e in entities.items()}
-    rows: list[tuple[str, ...]] = []
-    usable = 0
-    for doc in docs:
-        mentions, found = doc.mentions, {}
-        for head_index, tail_index, rtype in doc.relations:
-            head, tail = mentions[head_index], mentions[tail_index]
-            subject, object_ = head.entity_id, tail.entity_id
-            if subject is None or object_ is None:
-                continue
-            usable += 1
-            if rtype in symmetric and object_ < subject:
-                found.setdefault((object_, rtype, subject), (tail.text, head.text))
-            else:
-                found.setdefault((subject, rtype, object_), (head.text, tail.text))
-        doc_id, language = doc.doc_id, doc.language
-        for (s, p, o), (s_text, o_text) in sorted(found.items()):
-            rows.append((doc_id, language, s_text, s, type_of[s], p, o_text, o, type_of[o]))
-    columns: Columns = {name: list(values) for name, values in zip(_TRIPLE_FIELDS, zip(*rows))}
-    if not rows:
-        columns = {name: [] for name in _TRIPLE_FIELDS}
-    # Each entity's aliases once as arrow lists, taken per triple in C rather than a Python list per triple.
-    aliases = pa.array([e.all_aliases for e in entities.values()], pa.list_(pa.string()))
-    index = {eid: i for i, eid in enumerate(entities)}
-    for role in ("subject", "object"):
-        taken = aliases.take(pa.array(list(map(index.__getitem__, columns[f"{role}_id"])), pa.int32()))
-        columns[f"{role}_aliases"] = ListColumn(taken.offsets.to_numpy(), _without_validity(taken.values))
-    return columns, usable
-
-
-def _without_validity(strings: pa.Array) -> pa.Array:
-    """The string array without an all-valid validity bitmap, laid out as ``pa.array(list_of_str)`` lays
-    it out (``take`` adds the bitmap; the card reports the tables' in-memory size)."""
-    if strings.null_count or strings.offset:
-        return strings
-    return pa.Array.from_buffers(strings.type, len(strings), [None, *strings.buffers()[1:]])
 
 
 def _entities_columns(docs: list[ReleasedDocument], entities: Mapping[str, Entity], *, one_split: bool) -> Columns:
