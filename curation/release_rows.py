@@ -75,6 +75,7 @@ class ReleasedDocument:
     ``mentions`` are the gold mentions sorted by (start, end, type, entity id): the i-th (from
     0) is released as ``m{i+1}``. ``relations`` are sorted by (head, tail, type): the i-th is
     ``r{i+1}``. ``id_map`` takes a gold mention or relation id to its release id.
+    ``entity_ids`` are the distinct entity ids of its mentions, sorted.
     """
 
     gold: GoldDocument
@@ -82,6 +83,7 @@ class ReleasedDocument:
     mentions: tuple[Mention, ...]
     relations: tuple[ReleasedRelation, ...]
     id_map: Mapping[str, str]
+    entity_ids: tuple[str, ...]
 
     @property
     def doc_id(self) -> str:
@@ -104,7 +106,9 @@ class ReleaseRows:
     relations_without_entity: int = 0
 
 
-_SPAN_AND_TYPE = attrgetter("start", "end", "type")
+_RELEASE_ORDER = attrgetter("start", "end", "type", "entity_id")
+_ID, _ENTITY_ID = attrgetter("id"), attrgetter("entity_id")
+_GOLD_ID, _HEAD_TAIL_TYPE = itemgetter(3), itemgetter(0, 1, 2)
 
 
 def _mention_order(m: Mention) -> tuple[int, int, str, str]:
@@ -112,30 +116,37 @@ def _mention_order(m: Mention) -> tuple[int, int, str, str]:
 
 
 def _in_release_order(mentions: Sequence[Mention]) -> list[Mention]:
-    """Mentions sorted by (start, end, type, entity id); by the first three alone when they tell all apart."""
-    if len(set(map(_SPAN_AND_TYPE, mentions))) == len(mentions):
-        return sorted(mentions, key=_SPAN_AND_TYPE)
-    return sorted(mentions, key=_mention_order)
+    """Mentions sorted by (start, end, type, entity id), a missing entity id as "".
+
+    The keys are made in C; their entity ids are compared only where the first three tie, and
+    there a missing id against a present one raises TypeError: then the keys map None to "".
+    """
+    try:
+        return sorted(mentions, key=_RELEASE_ORDER)
+    except TypeError:
+        return sorted(mentions, key=_mention_order)
 
 
 def renumber(gold: GoldDocument, split: str, ids: "Numbered") -> ReleasedDocument:
     """The gold document in release order (see :class:`ReleasedDocument`)."""
     mentions = _in_release_order(gold.mentions)
-    index = {m.id: i for i, m in enumerate(mentions)}
+    mention_ids = list(map(_ID, mentions))
+    index = dict(zip(mention_ids, range(len(mentions))))
     try:
-        relations = sorted(
-            [(index[r.head], index[r.tail], r.type, r.id) for r in gold.relations], key=itemgetter(0, 1, 2)
-        )
+        relations = sorted([(index[r.head], index[r.tail], r.type, r.id) for r in gold.relations], key=_HEAD_TAIL_TYPE)
     except KeyError:
         rel, end = next((r, end) for r in gold.relations for end in (r.head, r.tail) if end not in index)
         raise ReleaseError(
             f"Gold document {gold.doc_id}: relation {rel.id} points to mention {end}, which is not in the "
             "gold. Run `curation validate` on the snapshot and fix the relation in Label Studio."
         ) from None
-    id_map = dict(zip([m.id for m in mentions], ids.get("m", len(mentions))))
-    id_map.update(zip([r[3] for r in relations], ids.get("r", len(relations))))
+    # A relation's gold id given to a mention too takes the relation's release id (it comes later).
+    gold_ids = chain(mention_ids, map(_GOLD_ID, relations))
+    id_map = dict(zip(gold_ids, chain(ids.get("m", len(mentions)), ids.get("r", len(relations)))))
     released = tuple(ReleasedRelation(head, tail, rtype) for head, tail, rtype, _ in relations)
-    return ReleasedDocument(gold, split, tuple(mentions), released, id_map)
+    named = set(map(_ENTITY_ID, mentions))
+    named.discard(None)
+    return ReleasedDocument(gold, split, tuple(mentions), released, id_map, tuple(sorted(named)))
 
 
 class Numbered:
@@ -146,27 +157,31 @@ class Numbered:
 
     def get(self, prefix: str, n: int) -> list[str]:
         ids = self._ids[prefix]
-        ids.extend(f"{prefix}{i}" for i in range(len(ids) + 1, n + 1))
+        if n > len(ids):
+            ids.extend(f"{prefix}{i}" for i in range(len(ids) + 1, n + 1))
         return ids[:n]
+
+
+_ID_TYPE_TEXT = attrgetter("entity_id", "type", "text")
 
 
 def entity_table(documents: Iterable[ReleasedDocument]) -> dict[str, Entity]:
     """Release-wide entity facts from every gold mention (see the module docstring)."""
-    seen: dict[str, Counter[tuple[str, str, str]]] = defaultdict(Counter)  # language -> (id, type, text) -> count
+    by_language: dict[str, list[tuple[Mention, ...]]] = defaultdict(list)
     docs: dict[str, list[str]] = defaultdict(list)
     for doc in documents:
-        named = [m for m in doc.mentions if m.entity_id is not None]
-        ids = [m.entity_id for m in named]
-        seen[doc.language].update(zip(ids, [m.type for m in named], [m.text for m in named]))
+        by_language[doc.language].append(doc.mentions)
         doc_id = doc.doc_id
-        for eid in set(ids):
+        for eid in doc.entity_ids:
             docs[eid].append(doc_id)
     types: dict[str, Counter[str]] = defaultdict(Counter)
     forms: dict[str, dict[str, Counter[str]]] = defaultdict(lambda: defaultdict(Counter))
-    for lang, counts in seen.items():
-        for (eid, etype, text), n in counts.items():
-            types[eid][etype] += n
-            forms[eid][lang][text] += n
+    for lang, mentions in by_language.items():
+        # (id, type, text) -> count over the language's mentions, counted in C in one call.
+        for (eid, etype, text), n in Counter(map(_ID_TYPE_TEXT, chain.from_iterable(mentions))).items():
+            if eid is not None:
+                types[eid][etype] += n
+                forms[eid][lang][text] += n
     table = {}
     for eid in sorted(types):
         by_lang = forms[eid]
@@ -216,13 +231,14 @@ def _documents_columns(docs: list[ReleasedDocument], entities: Mapping[str, Enti
     gold = [doc.gold for doc in docs]
     texts = [g.document for g in gold]
     mentions = [m for doc in docs for m in doc.mentions]
-    named = [sorted({m.entity_id for m in doc.mentions if m.entity_id is not None}) for doc in docs]
+    named = [doc.entity_ids for doc in docs]
     in_doc = list(chain.from_iterable(named))
     relations = [(doc.mentions, r) for doc in docs for r in doc.relations]
+    released = [r for _, r in relations]
     mention_counts, relation_counts = [len(doc.mentions) for doc in docs], [len(doc.relations) for doc in docs]
     mention_ids = pa.array(ids.get("m", max(mention_counts, default=0)), pa.string())
     relation_ids = pa.array(ids.get("r", max(relation_counts, default=0)), pa.string())
-    heads, tails = (np.fromiter((r[end] for _, r in relations), np.int32, len(relations)) for end in (0, 1))
+    heads, tails = (np.fromiter(map(itemgetter(end), released), np.int32, len(released)) for end in (0, 1))
     return {
         "doc_id": [d.doc_id for d in texts],
         "language": [d.language for d in texts],
@@ -250,7 +266,7 @@ def _documents_columns(docs: list[ReleasedDocument], entities: Mapping[str, Enti
             _offsets(relation_counts),
             {
                 "id": _take(relation_ids, _positions(relation_counts)),
-                "type": [r.type for _, r in relations],
+                "type": [r.type for r in released],
                 "head": [ms[r.head].entity_id for ms, r in relations],
                 "tail": [ms[r.tail].entity_id for ms, r in relations],
                 "head_mention": _take(mention_ids, heads),
@@ -288,7 +304,7 @@ def _entity_fields(entities: Mapping[str, Entity], ids: list[str]) -> dict[str, 
 
 def _entities_columns(docs: list[ReleasedDocument], entities: Mapping[str, Entity], *, one_split: bool) -> Columns:
     """The entities occurring in the split's documents, with the split's documents they occur in."""
-    present = sorted({m.entity_id for doc in docs for m in doc.mentions if m.entity_id is not None})
+    present = sorted(set(chain.from_iterable(doc.entity_ids for doc in docs)))
     table = [entities[eid] for eid in present]
     if one_split:
         occurs = [e.documents for e in table]
