@@ -82,16 +82,17 @@ def tokenize_all(texts: Sequence[str]) -> Tokenized:
     last[:-1] &= ~joined
     starts, ends = np.flatnonzero(first), np.flatnonzero(last) + 1
     counts = np.diff(np.searchsorted(starts, char_base))
-    return Tokenized(_token_strings(codes[keep], ends - starts), starts, ends, counts, char_base)
+    return Tokenized(_token_strings(np.compress(keep, codes), ends - starts), starts, ends, counts, char_base)
 
 
 def _classes(codes: np.ndarray) -> np.ndarray:
     """:func:`curation.tokens.char_class` of every code point."""
     table = np.frombuffer(bmp_classes(), np.uint8)
+    # np.take rather than table[codes]: the same lookup, twice as fast on numpy 2.
+    if not len(codes) or codes.max() <= 0xFFFF:
+        return np.take(table, codes)
     astral = codes > 0xFFFF
-    if not astral.any():
-        return table[codes]
-    classes = table[np.where(astral, 0, codes)]
+    classes = np.take(table, np.where(astral, 0, codes))
     where = np.flatnonzero(astral)
     classes[where] = [char_class(chr(code)) for code in codes[where].tolist()]
     return classes
@@ -105,12 +106,12 @@ def _token_strings(kept: np.ndarray, lengths: np.ndarray) -> pa.Array:
     """
     data = codecs.utf_32_le_decode(kept)[0].encode("utf-8")
     offsets = np.zeros(len(lengths) + 1, np.int32)
-    np.cumsum(lengths, out=offsets[1:])  # in code points; then add the UTF-8 bytes beyond the first
+    np.cumsum(lengths, out=offsets[1:])  # in code points; then in bytes, where any is beyond ASCII
     if len(data) != len(kept) and len(lengths):
-        extra = (kept >= 0x80).view(np.uint8)
-        extra += kept >= 0x800
-        extra += kept >= 0x10000
-        offsets[1:] += np.cumsum(np.add.reduceat(extra, offsets[:-1], dtype=np.int32))
+        # Each code point starts at a byte that is not a UTF-8 continuation byte (10xxxxxx).
+        code_point_at = np.flatnonzero((np.frombuffer(data, np.uint8) & 0xC0) != 0x80)
+        offsets[:-1] = code_point_at[offsets[:-1]]
+        offsets[-1] = len(data)
     return pa.StringArray.from_buffers(len(lengths), pa.py_buffer(offsets), pa.py_buffer(data))
 
 
