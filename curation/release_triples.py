@@ -70,7 +70,6 @@ def _contiguous(column: pa.Array | pa.ChunkedArray) -> pa.Array:
     return column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
 
 
-
 def _relations_table(docs: Sequence[ReleasedDocument]) -> pa.Table:
     """Every relation of the documents: its document's position, type, and both arguments' entity ids and texts."""
     pairs = [(doc.mentions, r) for doc in docs for r in doc.relations]
