@@ -57,7 +57,7 @@ from curation.conflicts import (
     whole_item,
 )
 from curation.pairwise import oriented
-from curation.records import Annotation, Decision, Document, GoldDocument, Mention, Relation
+from curation.records import Annotation, Decision, Document, GoldDocument, Mention
 from curation.schema import Schema
 
 MentionKey = tuple[int, int, str]
