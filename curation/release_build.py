@@ -25,18 +25,17 @@ import hashlib
 import json
 from collections import Counter, defaultdict
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import asdict, dataclass, fields, replace
 from datetime import datetime, timezone
-from functools import cached_property, partial
 from operator import attrgetter
-from typing import Any, Callable, Iterable, Iterator, Mapping
+from typing import Any, Iterable, Iterator, Mapping
 
 from curation import __version__
 from curation.card import CardFacts, ConfigInfo, render_card
 from curation.changelog import render_changelog
 from curation.hfdata import CONFIGS, FEATURES_VERSION, features, features_yaml, parquet_bytes, table_from_columns
 from curation.records import Annotation, Decision, Document, GoldDocument
-from curation.release_diff import Diff, ReleaseState, diff_first, diff_states, state_from_documents
+from curation.release_diff import Diff, ReleaseState, diff_states, state_from_documents
 from curation.release_rows import ReleaseRows, release_rows
 from curation.release_source import annotations_parquet, decisions_parquet, documents_parquet
 from curation.schema import Schema
@@ -95,13 +94,7 @@ class Built:
     files: dict[str, bytes]
     level: str | None
     diff: Diff
-    make_state: Callable[[], ReleaseState] = field(repr=False, compare=False)
-
-    @cached_property
-    def state(self) -> ReleaseState:
-        """The state the next release is compared with; a first release makes it when asked (see
-        :func:`curation.release_diff.diff_first`)."""
-        return self.make_state()
+    state: ReleaseState
 
 
 def build_release(inputs: BuildInputs) -> Built:
@@ -154,21 +147,18 @@ def _build(inputs: BuildInputs) -> Built:
     facts = card_facts(inputs, rows, tuple(configs))
     files["README.md"] = render_card(facts).encode("utf-8")
     data_sha = {p: sha256(b) for p, b in files.items() if p != "README.md"}
-    card_sha = sha256(files["README.md"])
-
-    def make_state() -> ReleaseState:
-        return state_from_documents(
-            opts.version, rows.documents, rows.entities, symmetric=symmetric, data_sha256=data_sha, card_sha256=card_sha
-        )
-
+    state = state_from_documents(
+        opts.version,
+        rows.documents,
+        rows.entities,
+        symmetric=symmetric,
+        data_sha256=data_sha,
+        card_sha256=sha256(files["README.md"]),
+    )
+    base = previous or ReleaseState(version="", documents={}, entities={})
+    diff = diff_states(base, state)
     level: str | None = "initial"
-    if previous is None:
-        diff = diff_first(rows.documents, rows.entities, symmetric=symmetric)
-        state_of_release = make_state  # made if asked for, after the build
-    else:
-        state = make_state()
-        diff = diff_states(previous, state)
-        state_of_release = partial(_made, state)
+    if previous:
         old_card = sha256(render_card(replace(facts, version=previous.version)).encode("utf-8"))
         level = diff.level(files_changed=data_sha != dict(previous.data_sha256) or old_card != previous.card_sha256)
     files["CHANGELOG.md"] = render_changelog(
@@ -182,12 +172,7 @@ def _build(inputs: BuildInputs) -> Built:
     files.update(source_files(inputs, rows))
     files["release.json"] = json_bytes(release_json(inputs, rows, level))
     files["MANIFEST.sha256"] = manifest(files).encode("utf-8")
-    return Built(files=dict(sorted(files.items())), level=level, diff=diff, make_state=state_of_release)
-
-
-def _made(state: ReleaseState) -> ReleaseState:
-    """A state made already (for :attr:`Built.make_state`)."""
-    return state
+    return Built(files=dict(sorted(files.items())), level=level, diff=diff, state=state)
 
 
 _TYPE = attrgetter("type")

@@ -151,13 +151,14 @@ def state_from_documents(
     states: dict[str, DocState] = {}
     for doc in documents:
         d, gold = doc.gold.document, doc.gold
+        spans = list(map(_SPAN, doc.mentions))
         states[d.doc_id] = _doc_state(
             d.language,
             doc.split,
             d.text,
             (d.source, d.url, d.title, d.published, gold.n_annotators, gold.status),
             map(_MENTION, doc.mentions),
-            _spanned_relations(doc),
+            [(r.type, spans[r.head], spans[r.tail]) for r in doc.relations],
             symmetric,
         )
     table = {eid: (e.type, e.name) for eid, e in entities.items()}
@@ -165,39 +166,8 @@ def state_from_documents(
     return ReleaseState(version=version, documents=states, entities=table, entity_facts=facts, **extra)
 
 
-def diff_first(
-    documents: Iterable[ReleasedDocument], entities: Mapping[str, Entity], *, symmetric: Iterable[str] = ()
-) -> Diff:
-    """:func:`diff_states` of a first release against nothing, counted from its documents without their states.
-
-    Everything is added: each document, its distinct mentions and relations (compared as its
-    state compares them) and each entity in each language it occurs in. The build of a first
-    release needs its state for nothing else; made anyway, its half a million small tuples
-    outlive the build and the garbage collector's next pass has to look at every one.
-    """
-    symmetric = frozenset(symmetric)
-    counts: dict[str, dict[str, dict[str, int]]] = defaultdict(_no_changes)
-    latest = {doc.doc_id: doc for doc in documents}  # as a state keeps them, by doc id
-    for doc in latest.values():
-        target = counts[doc.language]
-        target["documents"]["added"] += 1
-        target["mentions"]["added"] += len(frozenset(map(_MENTION, doc.mentions)))
-        relations = _spanned_relations(doc)
-        target["relations"]["added"] += len(frozenset(_relation_keys(relations, symmetric) if symmetric else relations))
-    for entity in entities.values():
-        for language in entity.aliases:
-            counts[language]["entities"]["added"] += 1
-    return Diff(dict(sorted(counts.items())), tuple(sorted(latest)), (), (), ())
-
-
 _SPAN = attrgetter("start", "end")
 _MENTION = attrgetter("start", "end", "type", "entity_id", "text")
-
-
-def _spanned_relations(doc: ReleasedDocument) -> list[tuple[str, tuple[int, int], tuple[int, int]]]:
-    """A released document's relations as ``(type, head span, tail span)``."""
-    spans = list(map(_SPAN, doc.mentions))
-    return [(r.type, spans[r.head], spans[r.tail]) for r in doc.relations]
 
 
 def _doc_state(
@@ -212,7 +182,7 @@ def _doc_state(
     """One document's state from mentions ``(start, end, type, entity id, text)`` and relations
     ``(type, head span, tail span)``."""
     if symmetric:
-        relations = _relation_keys(relations, symmetric)
+        relations = [_relation_key(rtype, head, tail, symmetric) for rtype, head, tail in relations]
     return DocState(
         language=language,
         split=split,
@@ -229,12 +199,6 @@ def _relation_key(
     if rtype in symmetric and tail < head:
         head, tail = tail, head
     return (rtype, head, tail)
-
-
-def _relation_keys(
-    relations: Iterable[tuple[str, tuple[int, int], tuple[int, int]]], symmetric: frozenset[str]
-) -> list[tuple[Any, ...]]:
-    return [_relation_key(rtype, head, tail, symmetric) for rtype, head, tail in relations]
 
 
 @dataclass
@@ -258,7 +222,9 @@ class Diff:
 
 def diff_states(old: ReleaseState, new: ReleaseState) -> Diff:
     """Compare two release states, per language (see the module docstring)."""
-    counts: dict[str, dict[str, dict[str, int]]] = defaultdict(_no_changes)
+    counts: dict[str, dict[str, dict[str, int]]] = defaultdict(
+        lambda: {k: {"added": 0, "removed": 0, "changed": 0} for k in KINDS}
+    )
     added = sorted(set(new.documents) - set(old.documents))
     removed = sorted(set(old.documents) - set(new.documents))
     changed, gold_changed = [], []
@@ -287,11 +253,6 @@ def diff_states(old: ReleaseState, new: ReleaseState) -> Diff:
         elif old_entities[key] != new_entities[key]:
             counts[lang]["entities"]["changed"] += 1
     return Diff(dict(sorted(counts.items())), tuple(added), tuple(removed), tuple(changed), tuple(gold_changed))
-
-
-def _no_changes() -> dict[str, dict[str, int]]:
-    """Zero counts of each kind of item, for one language."""
-    return {k: {"added": 0, "removed": 0, "changed": 0} for k in KINDS}
 
 
 #: What stays the same when a mention or relation *changes* (rather than being added and removed).
