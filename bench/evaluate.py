@@ -28,10 +28,10 @@ from typing import Callable, TypeVar
 
 from nervaluate import Evaluator
 
-from curation.evaluate import gold_from_rows, score
-from curation.metrics_ner import STRATEGIES
-from curation.predictions import parse_predictions
-from curation.schema import load_schema
+from curation.evaluate.score import gold_from_rows, score
+from curation.evaluate.ner import STRATEGIES
+from curation.evaluate.predictions import parse_predictions
+from curation.core.schema import load_schema
 
 LANGUAGES = ("en", "ar", "sw")
 T = TypeVar("T")

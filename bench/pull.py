@@ -38,10 +38,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from curation import labelstudio as ls  # noqa: E402
-from curation.convert import to_ls_results  # noqa: E402
-from curation.records import Document, Mention, Relation  # noqa: E402
-from curation.schema import guidelines_html, label_config, load_schema  # noqa: E402
-from curation.server import Connection, free_port, read_credentials, server_status, start_server, stop_server  # noqa: E402
+from curation.core.convert import to_ls_results  # noqa: E402
+from curation.core.records import Document, Mention, Relation  # noqa: E402
+from curation.core.schema import guidelines_html, label_config, load_schema  # noqa: E402
+from curation.labelstudio.server import Connection, free_port, read_credentials, server_status, start_server, stop_server  # noqa: E402
 
 WORDS = {
     "en": "the minister said on that talks with officials in over a week of new reports about".split(),
@@ -120,9 +120,9 @@ def step_ls_export(conn: Connection, title: str, out: Path) -> dict:
 
 
 def step_curation(conn: Connection, title: str, out: Path) -> dict:
-    from curation.normalize import load_snapshot
-    from curation.pull import pull
-    from curation.validate import validate
+    from curation.core.normalize import load_snapshot
+    from curation.project.pull import pull
+    from curation.core.validate import validate
 
     schema = load_schema()
     marks: dict[str, float] = {}

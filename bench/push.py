@@ -38,11 +38,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from curation import labelstudio as ls  # noqa: E402
-from curation.push import push  # noqa: E402
-from curation.pushplan import task_payload  # noqa: E402
-from curation.records import Document  # noqa: E402
-from curation.schema import guidelines_html, label_config, load_schema  # noqa: E402
-from curation.server import Connection, free_port, read_credentials, start_server, stop_server  # noqa: E402
+from curation.project.push import push  # noqa: E402
+from curation.project.plan import task_payload  # noqa: E402
+from curation.core.records import Document  # noqa: E402
+from curation.core.schema import guidelines_html, label_config, load_schema  # noqa: E402
+from curation.labelstudio.server import Connection, free_port, read_credentials, start_server, stop_server  # noqa: E402
 
 LATIN = "the president met minister summit missile launch satellite talks Moscow Pyongyang Vostochny".split()
 ARABIC = "الرئيس التقى وزير القمة صاروخ إطلاق قمر محادثات موسكو بيونغ يانغ فوستوشني الفضائية".split()

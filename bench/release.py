@@ -40,8 +40,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from curation.records import Annotation, Decision, Document, GoldDocument, Mention, Relation  # noqa: E402
-from curation.schema import DEFAULT_SCHEMA_PATH, load_schema  # noqa: E402
+from curation.core.records import Annotation, Decision, Document, GoldDocument, Mention, Relation  # noqa: E402
+from curation.core.schema import DEFAULT_SCHEMA_PATH, load_schema  # noqa: E402
 
 LANGUAGES = ("en", "ar", "sw")
 NAMES = {"en": "Entity{} Name", "ar": "كيان{} الاسم", "sw": "Kitu{} Jina"}
@@ -88,7 +88,7 @@ def synthetic(n: int, seed: int = 7):
 
 def build_inputs(schema, gold, annotations, decisions):
     """The builder's inputs for synthetic gold (a first release, no previous one)."""
-    from curation.release_build import BuildInputs, BuildOptions
+    from curation.release.build import BuildInputs, BuildOptions
 
     return BuildInputs(
         documents={g.doc_id: g.document for g in gold}, annotations=tuple(annotations), gold=tuple(gold),
@@ -99,8 +99,8 @@ def build_inputs(schema, gold, annotations, decisions):
 
 
 def phase_release(n: int, out: Path) -> float:
-    from curation.release import write_release
-    from curation.release_build import build_release
+    from curation.release.run import write_release
+    from curation.release.build import build_release
 
     inputs = build_inputs(*synthetic(n))
     start = time.process_time()
@@ -113,9 +113,9 @@ def phase_breakdown(n: int, out: Path) -> dict[str, float]:
     """CPU seconds of the builder's steps (each step of ``build_release`` timed where it is called)."""
     import functools
 
-    import curation.release_build as rb
-    import curation.release_rows as rr
-    from curation.tagging import chunks_of, tokenize_all
+    import curation.release.build as rb
+    import curation.release.rows as rr
+    from curation.release.tagging import chunks_of, tokenize_all
 
     spent: dict[str, float] = {}
 
@@ -162,7 +162,7 @@ def phase_breakdown(n: int, out: Path) -> dict[str, float]:
 
 
 def rows_of(columns: dict, schema) -> list[dict]:
-    """The release's columns (:class:`curation.hfdata.ListColumn` for lists) as row dicts, sharing their values."""
+    """The release's columns (:class:`curation.release.hfdata.ListColumn` for lists) as row dicts, sharing their values."""
     import pyarrow as pa
 
     def values(column, type_) -> list:
@@ -185,10 +185,10 @@ def phase_floor(n: int, out: Path) -> dict[str, float]:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from curation.hfdata import features
-    from curation.release_build import source_files
-    from curation.release_rows import release_rows
-    from curation.splits import assign_splits
+    from curation.release.hfdata import features
+    from curation.release.build import source_files
+    from curation.release.rows import release_rows
+    from curation.release.splits import assign_splits
 
     schema, gold, annotations, decisions = synthetic(n)
     labels = [t.label for t in schema.entity_types]

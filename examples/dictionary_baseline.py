@@ -20,8 +20,8 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-from curation.predictions import SystemOutput, output_line
-from curation.records import Mention
+from curation.evaluate.predictions import SystemOutput, output_line
+from curation.core.records import Mention
 
 
 def lexicon(entity_rows: Iterable[Mapping[str, Any]]) -> dict[str, str]:
@@ -57,7 +57,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--lexicon-split", default=None, help="Split whose entities form the dictionary (default: --split).")
     parser.add_argument("--out", required=True, type=Path, help="Prediction JSONL file to write.")
     args = parser.parse_args(argv)
-    from curation.hfdata import load_release_config
+    from curation.release.hfdata import load_release_config
 
     rows = load_release_config(args.gold, "documents", args.split)
     words = lexicon(load_release_config(args.gold, "entities", args.lexicon_split or args.split))

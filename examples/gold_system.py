@@ -14,8 +14,8 @@ import argparse
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-from curation.predictions import SystemOutput, Triple, output_line
-from curation.records import Mention, Relation
+from curation.evaluate.predictions import SystemOutput, Triple, output_line
+from curation.core.records import Mention, Relation
 
 
 def gold_outputs(rows: Iterable[Mapping[str, Any]]) -> list[SystemOutput]:
@@ -37,7 +37,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--split", default="test", help="Split to write (default: test).")
     parser.add_argument("--out", required=True, type=Path, help="Prediction JSONL file to write.")
     args = parser.parse_args(argv)
-    from curation.hfdata import load_release_config
+    from curation.release.hfdata import load_release_config
 
     rows = load_release_config(args.gold, "documents", args.split)
     args.out.write_text("".join(output_line(o) + "\n" for o in gold_outputs(rows)), encoding="utf-8")

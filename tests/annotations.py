@@ -10,14 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Mapping, Sequence
 
-from curation.records import Annotation, Document, Mention, Relation
+from curation.core.records import Annotation, Document, Mention, Relation
 
 TEXT = "Kim Jong Un met Vladimir Putin at Vostochny Cosmodrome."
 
 
 @dataclass(frozen=True)
 class Snap:
-    """The two fields of ``curation.normalize.Normalized`` that agreement and adjudication read."""
+    """The two fields of ``curation.core.normalize.Normalized`` that agreement and adjudication read."""
 
     documents: Mapping[str, Document]
     annotations: tuple[Annotation, ...]

@@ -1,6 +1,6 @@
 """Shared fixtures: one real Label Studio server per test session.
 
-The server is started with the same code users run (``curation.server.start_server``) in a
+The server is started with the same code users run (``curation.labelstudio.server.start_server``) in a
 temporary data dir on a random port, and stopped when the session ends. For quicker local
 iterations, point ``CURATION_TEST_LS_DATA_DIR`` at the data dir of a server you started with
 ``curation server start --data-dir ...``; the tests then reuse it (each test makes its own
@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from curation.server import Connection, free_port, read_credentials, server_status, start_server, stop_server
+from curation.labelstudio.server import Connection, free_port, read_credentials, server_status, start_server, stop_server
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -19,12 +19,12 @@ import pytest
 from click.testing import CliRunner
 
 from curation.cli import cli
-from curation.corpus import load_corpus
-from curation.normalize import Normalized
-from curation.release_source import read_annotations, read_documents
-from curation.schema import load_schema
-from curation.server import free_port, server_status, stop_server
-from curation.validate import validate
+from curation.core.corpus import load_corpus
+from curation.core.normalize import Normalized
+from curation.release.source import read_annotations, read_documents
+from curation.core.schema import load_schema
+from curation.labelstudio.server import free_port, server_status, stop_server
+from curation.core.validate import validate
 from tests.conftest import ROOT
 
 RELEASE = ROOT / "exports" / "geonews-ie" / "1.0.0"

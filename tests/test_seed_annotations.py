@@ -10,12 +10,12 @@ from dataclasses import replace
 
 import pytest
 
-from curation.corpus import load_corpus
-from curation.normalize import Normalized
-from curation.preannotations import load_preannotations
-from curation.records import Annotation, Document
-from curation.schema import load_schema
-from curation.validate import trim_span, validate
+from curation.core.corpus import load_corpus
+from curation.core.normalize import Normalized
+from curation.project.preannotations import load_preannotations
+from curation.core.records import Annotation, Document
+from curation.core.schema import load_schema
+from curation.core.validate import trim_span, validate
 from tests.conftest import ROOT
 
 SEED_FILE = ROOT / "corpus" / "seed_annotations.jsonl"
@@ -201,7 +201,7 @@ def test_builder_refuses_overlaps_bad_types_and_ids():
 
 
 def test_builder_refuses_disallowed_and_repeated_relations():
-    from curation.records import Mention
+    from curation.core.records import Mention
 
     kim = Mention("m1", 0, 3, "Kim", "PER", "kim_jong_un")
     putin = Mention("m2", 8, 13, "Putin", "PER", "vladimir_putin")

@@ -40,10 +40,10 @@ CORPUS_DIR = SEED_DIR.parent
 ROOT = CORPUS_DIR.parent
 sys.path.insert(0, str(ROOT))
 
-from curation.corpus import load_corpus  # noqa: E402
-from curation.records import Annotation, Document, Mention, Relation  # noqa: E402
-from curation.schema import Schema, load_schema  # noqa: E402
-from curation.validate import trim_span  # noqa: E402
+from curation.core.corpus import load_corpus  # noqa: E402
+from curation.core.records import Annotation, Document, Mention, Relation  # noqa: E402
+from curation.core.schema import Schema, load_schema  # noqa: E402
+from curation.core.validate import trim_span  # noqa: E402
 
 OUTPUT = CORPUS_DIR / "seed_annotations.jsonl"
 MODEL_VERSION = "seed-maintainers-2026-11"

@@ -2,7 +2,7 @@
 
 No logic lives in the CLI. Each command parses its options, calls one typed function of the
 library, prints data to stdout (``--json`` where it helps) and talk to stderr. A
-:class:`~curation.errors.CurationError` becomes one ``Error: ...`` line and exit code 1.
+:class:`~curation.core.errors.CurationError` becomes one ``Error: ...`` line and exit code 1.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Any, Callable
 import click
 
 from curation import __version__
-from curation.errors import CurationError
+from curation.core.errors import CurationError
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
 

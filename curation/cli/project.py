@@ -26,7 +26,7 @@ def schema() -> None:
 @reports_errors
 def schema_label_config(schema_path: Path | None) -> None:
     """Print the Label Studio label config generated from the schema (label_config.xml)."""
-    from curation.schema import DEFAULT_SCHEMA_PATH, label_config, load_schema
+    from curation.core.schema import DEFAULT_SCHEMA_PATH, label_config, load_schema
 
     click.echo(label_config(load_schema(schema_path or DEFAULT_SCHEMA_PATH)), nl=False)
 
@@ -37,7 +37,7 @@ def schema_label_config(schema_path: Path | None) -> None:
 @reports_errors
 def schema_guidelines(schema_path: Path | None) -> None:
     """Print the annotator guidelines (HTML) generated from the schema."""
-    from curation.schema import DEFAULT_SCHEMA_PATH, guidelines_html, load_schema
+    from curation.core.schema import DEFAULT_SCHEMA_PATH, guidelines_html, load_schema
 
     click.echo(guidelines_html(load_schema(schema_path or DEFAULT_SCHEMA_PATH)), nl=False)
 
@@ -56,7 +56,7 @@ def server() -> None:
 @reports_errors
 def server_start(port: int, data_dir: Path) -> None:
     """Start Label Studio in the background and wait until it answers."""
-    from curation.server import start_server
+    from curation.labelstudio.server import start_server
 
     say(f"Starting Label Studio on 127.0.0.1:{port} (data in {data_dir}/); this takes about 30 s...")
     status, notes = start_server(data_dir=data_dir, port=port)
@@ -71,7 +71,7 @@ def server_start(port: int, data_dir: Path) -> None:
 @reports_errors
 def server_stop(data_dir: Path) -> None:
     """Stop the local Label Studio."""
-    from curation.server import stop_server
+    from curation.labelstudio.server import stop_server
 
     say(stop_server(data_dir=data_dir))
 
@@ -82,7 +82,7 @@ def server_stop(data_dir: Path) -> None:
 @reports_errors
 def server_status_command(data_dir: Path, as_json: bool) -> None:
     """Say whether the local Label Studio runs, and where."""
-    from curation.server import server_status
+    from curation.labelstudio.server import server_status
 
     status = server_status(data_dir)
     if as_json:
@@ -122,9 +122,9 @@ def push_command(corpus: Path, project_title: str, predictions: Path | None, ove
     each article as a task with its metadata and the sha256 of its text. An article whose text
     changed after it was pushed is refused (never duplicated, never replaced).
     """
-    from curation.corpus import load_corpus
-    from curation.push import push
-    from curation.server import resolve_connection
+    from curation.core.corpus import load_corpus
+    from curation.project.push import push
+    from curation.labelstudio.server import resolve_connection
 
     documents = load_corpus(corpus)  # bad input is reported before any server is needed
     with ProgressBars(show_progress(quiet)) as bars:
@@ -157,8 +157,8 @@ def pull_command(out: Path, project_title: str, data_dir: Path, quiet: bool) -> 
     Written atomically (temporary file, then rename) with its sha256 in FILE.sha256.
     Transient failures are retried with backoff.
     """
-    from curation.pull import pull
-    from curation.server import resolve_connection
+    from curation.project.pull import pull
+    from curation.labelstudio.server import resolve_connection
 
     bars = ProgressBars(show_progress(quiet), units={"download": "B"}, announcements={
         "export": "Label Studio is building the snapshot (about 30 s per 10,000 annotated tasks)..."})
@@ -199,8 +199,8 @@ def accept_predictions_command(model_version: str, project_title: str, data_dir:
     yet, creates an annotation with the prediction's result (parent_prediction set). This is
     the step human annotators replace in a real project. Running it again creates nothing.
     """
-    from curation.accept import accept_predictions
-    from curation.server import resolve_connection
+    from curation.project.accept import accept_predictions
+    from curation.labelstudio.server import resolve_connection
 
     with ProgressBars(show_progress(quiet)) as bars:
         report = accept_predictions(resolve_connection(data_dir=data_dir), project_title=project_title,

@@ -60,9 +60,9 @@ def release_command(snapshot: Path | None, version: str | None, exports: Path, n
     MANIFEST.sha256, source/) and prints its path. Refuses to overwrite a release, to go back in
     version, to release while validation reports errors, and a bump that does not match the change.
     """
-    from curation.errors import ReleaseError
-    from curation.release import check_release, release_snapshot
-    from curation.schema import DEFAULT_SCHEMA_PATH
+    from curation.core.errors import ReleaseError
+    from curation.release.run import check_release, release_snapshot
+    from curation.core.schema import DEFAULT_SCHEMA_PATH
 
     if check_dir is not None:
         if snapshot is not None or version is not None:
@@ -96,7 +96,7 @@ def release_command(snapshot: Path | None, version: str | None, exports: Path, n
             f"{result.counts['mentions']} mentions, {result.counts['relations']} relations, {result.files} files.")  # fmt: skip
     pushed = None
     if repo_id:
-        from curation.hub import push_to_hub
+        from curation.release.hub import push_to_hub
 
         pushed = push_to_hub(folder, repo_id)
         say(f"Pushed to {pushed.repo_id}, tagged {pushed.tag}: {pushed.commit_url}")
@@ -134,7 +134,7 @@ def evaluate_command(gold: Path, predictions: Path, split: str, schema_path: Pat
 
     Prints precision, recall and F1 with counts, micro-averaged overall, by language and by type.
     """
-    from curation.evaluate import evaluate_release, render_report
+    from curation.evaluate.score import evaluate_release, render_report
 
     result = evaluate_release(gold=gold, predictions=predictions, split=split, schema_path=schema_path)
     for note in result.notes:

@@ -36,9 +36,9 @@ def validate_command(snapshot: Path, severity: tuple[str, ...], schema_path: Pat
     Each problem has a stable code (V001-V023, see the README), the document, the annotation
     and the annotator pseudonym. A table by default, --json for machines.
     """
-    from curation.check import validate_snapshot
-    from curation.errors import ValidationFailed
-    from curation.validate import issues_table
+    from curation.core.check import validate_snapshot
+    from curation.core.errors import ValidationFailed
+    from curation.core.validate import issues_table
 
     report = validate_snapshot(snapshot, schema_path=schema_path, severities=_parse_severities(severity))
     if as_json:
@@ -75,8 +75,8 @@ def agreement_command(snapshot: Path, plot: Path | None, schema_path: Path | Non
     the relation label (Cohen's; Fleiss' with more than two annotators). Entity ids: agreement on
     mentions both annotators marked. Tables per language x type, or --json.
     """
-    from curation.agreement import agreement_table
-    from curation.review import run_agreement
+    from curation.review.agreement import agreement_table
+    from curation.review.run import run_agreement
 
     report = run_agreement(snapshot, plot=plot, schema_path=schema_path)
     if report.documents == 0:
@@ -111,9 +111,9 @@ def adjudicate_command(snapshot: Path, out: Path | None, single: str, push: bool
     Prints the outcome and every open conflict with each annotator's version (--json for
     machines). Documents with conflicts stay out of the gold until resolved.
     """
-    from curation.gold import adjudication_dict, adjudication_text
-    from curation.review import run_adjudication
-    from curation.server import resolve_connection
+    from curation.review.gold import adjudication_dict, adjudication_text
+    from curation.review.run import run_adjudication
+    from curation.labelstudio.server import resolve_connection
 
     connection = resolve_connection(data_dir=data_dir) if push else None
     run = run_adjudication(snapshot, out=out, accept_single=single == "accept", push=push,

@@ -1,7 +1,7 @@
 """The Label Studio adapter: the one package that talks to a Label Studio server.
 
-Every function takes a :class:`~curation.server.Connection` and returns plain data; failures
-become one-line :class:`~curation.errors.LabelStudioError` messages that say the fix.
+Every function takes a :class:`~curation.labelstudio.server.Connection` and returns plain data; failures
+become one-line :class:`~curation.core.errors.LabelStudioError` messages that say the fix.
 Only :mod:`curation.labelstudio.sdk` imports ``label_studio_sdk`` (tests/test_layout.py).
 
 - :mod:`~curation.labelstudio.client`       authorization, one request, errors, retries
@@ -11,6 +11,7 @@ Only :mod:`curation.labelstudio.sdk` imports ``label_studio_sdk`` (tests/test_la
 - :mod:`~curation.labelstudio.export`       export snapshots                       (pull)
 - :mod:`~curation.labelstudio.annotations`  annotations from predictions           (accept-predictions)
 - :mod:`~curation.labelstudio.sdk`          the SDK, for the benchmarks' baselines
+- :mod:`~curation.labelstudio.server`       the embedded local server, and how commands find a server
 """
 
 from curation.labelstudio.annotations import FULL_PAGE_SIZE, annotation_from, create_annotation, iter_predicted_tasks

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Iterator, Mapping, Sequence
 
-from curation.errors import LabelStudioError
+from curation.core.errors import LabelStudioError
 from curation.labelstudio.client import (
     TRANSIENT_ERRORS,
     Retry,
@@ -14,7 +14,7 @@ from curation.labelstudio.client import (
     request,
 )
 from curation.labelstudio.tasks import dm_query, paged_tasks
-from curation.server import Connection
+from curation.labelstudio.server import Connection
 
 #: Tasks per page when listing tasks with their predictions and annotations in full.
 FULL_PAGE_SIZE = 100

@@ -2,7 +2,7 @@
 
 Plain HTTP through ``requests`` (not ``label_studio_sdk``: importing the SDK client costs
 about 1.3 s of CPU, more than a whole re-push of 10,000 unchanged articles). Every failure
-becomes a one-line :class:`~curation.errors.LabelStudioError` that says the fix (bad token,
+becomes a one-line :class:`~curation.core.errors.LabelStudioError` that says the fix (bad token,
 server down, a refused request with Label Studio's own reason); a request whose outcome is
 unknown raises an :class:`UncertainOutcome`, so callers can look before trying again.
 """
@@ -20,8 +20,8 @@ import requests
 import urllib3
 from urllib3.exceptions import ConnectTimeoutError, NameResolutionError, NewConnectionError
 
-from curation.errors import LabelStudioError
-from curation.server import Connection
+from curation.core.errors import LabelStudioError
+from curation.labelstudio.server import Connection
 
 #: Seconds to wait for a connection, and for an ordinary answer.
 CONNECT_TIMEOUT = 10.0

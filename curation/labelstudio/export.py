@@ -12,7 +12,7 @@ from typing import Any, Callable
 
 import requests
 
-from curation.errors import LabelStudioError
+from curation.core.errors import LabelStudioError
 from curation.labelstudio.client import (
     CONNECT_TIMEOUT,
     READ_TIMEOUT,
@@ -24,7 +24,7 @@ from curation.labelstudio.client import (
     request,
     retrying,
 )
-from curation.server import Connection
+from curation.labelstudio.server import Connection
 
 #: Without Redis, Label Studio builds the whole snapshot inside the create call (about 30 s
 #: per 10,000 annotated tasks), so that one call may take long.

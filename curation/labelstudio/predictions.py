@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Mapping, Sequence
 
 from curation.labelstudio.client import request
-from curation.server import Connection
+from curation.labelstudio.server import Connection
 
 
 def model_versions(conn: Connection, project_id: int) -> dict[str, int]:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from curation.errors import LabelStudioError
+from curation.core.errors import LabelStudioError
 from curation.labelstudio.client import Retry, request, retrying
-from curation.server import Connection
+from curation.labelstudio.server import Connection
 
 _PROJECT_FIELDS = (
     "id,title,label_config,expert_instruction,show_instruction,maximum_annotations,"

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from curation.labelstudio.client import READ_TIMEOUT
-from curation.server import Connection
+from curation.labelstudio.server import Connection
 
 
 def sdk_client(conn: Connection, *, timeout: float = READ_TIMEOUT) -> Any:

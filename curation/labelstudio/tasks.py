@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterator, Mapping, Sequence
 
 from curation.labelstudio.client import request
-from curation.server import Connection
+from curation.labelstudio.server import Connection
 
 #: Tasks per page when listing a project's tasks through the data manager API.
 LIST_PAGE_SIZE = 1000

@@ -25,10 +25,10 @@ from click.testing import CliRunner
 from playwright.sync_api import Browser, Dialog, Page, Playwright, Route, sync_playwright
 
 from curation.cli import cli
-from curation.corpus import load_corpus
-from curation.normalize import Normalized, load_snapshot
-from curation.records import Annotation, Document
-from curation.server import Connection
+from curation.core.corpus import load_corpus
+from curation.core.normalize import Normalized, load_snapshot
+from curation.core.records import Annotation, Document
+from curation.labelstudio.server import Connection
 from tests.browser.ui import LabellingView
 from tests.conftest import ROOT
 

@@ -17,9 +17,9 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
-from curation.normalize import pseudonym
-from curation.records import Document
-from curation.schema import load_schema
+from curation.core.normalize import pseudonym
+from curation.core.records import Document
+from curation.core.schema import load_schema
 from tests.browser.conftest import SEED, pull_normalized, push_documents, the_annotation
 from tests.browser.ui import LabellingView
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from curation.records import Document
+from curation.core.records import Document
 from tests.browser.conftest import pull_normalized, push_documents, the_annotation
 from tests.browser.ui import LabellingView
 

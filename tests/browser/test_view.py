@@ -13,8 +13,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from curation.records import Annotation, Document, Mention, Relation
-from curation.schema import load_schema
+from curation.core.records import Annotation, Document, Mention, Relation
+from curation.core.schema import load_schema
 from tests.browser.conftest import ARTIFACTS, SEED, push_documents
 from tests.browser.ui import LabellingView
 

@@ -1,0 +1,14 @@
+"""The pure core: the records every stage shares and the rules they obey.
+
+No network, no ``sys.exit``, no printing; files only at its edges (``corpus``, ``schema``'s
+loader, ``normalize.load_snapshot``, ``check``). It imports nothing from the stage packages.
+
+- :mod:`~curation.core.errors`     the ``CurationError`` hierarchy the CLI turns into ``Error:`` lines
+- :mod:`~curation.core.records`    frozen dataclasses: documents, mentions, relations, annotations
+- :mod:`~curation.core.schema`     ``schemas/schema.json``, the label config and guidelines made from it
+- :mod:`~curation.core.corpus`     the article folder or JSONL, checked line by line
+- :mod:`~curation.core.convert`    records <-> Label Studio results
+- :mod:`~curation.core.normalize`  a raw export snapshot -> records (pseudonymized annotators)
+- :mod:`~curation.core.validate`   the V001-V023 checks over records
+- :mod:`~curation.core.check`      the file edge of validation (read, validate, report)
+"""

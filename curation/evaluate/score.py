@@ -1,0 +1,275 @@
+"""Score a system's predictions against a release: mentions, relations and triples.
+
+The core (:func:`gold_from_rows`, :func:`score`) is pure: release rows and parsed
+predictions in, a report dict out. :func:`evaluate_release` is the edge the CLI calls: it
+reads the release (through :mod:`curation.release.hfdata`) and the prediction file, then scores.
+
+Report shape (every leaf block holds precision, recall, f1 and the counts)::
+
+    {"ner": {"strict", "exact", "partial", "ent_type"},
+     "relations": {"strict", "boundaries"},
+     "triples": {"document", "corpus"},
+     "by_language": {"<lang>": {"ner", "relations", "triples"}},
+     "by_type": {"ner": {"<entity type>": {...}}, "relations": {"<relation type>": {...}},
+                 "triples": {"<relation type>": {...}}}}
+
+All figures are micro-averaged: counts are summed over documents (and types), then turned
+into precision, recall and F1. ``triples.document`` matches each document's predicted triples
+against its own gold triples; ``triples.corpus`` first merges each side into one
+deduplicated graph (gold: entity ids; predicted: normalized strings) and matches the graphs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Collection, Iterable, Mapping
+
+from curation.core.errors import CurationError
+from curation.evaluate.ner import add_counts, empty_counts, ner_block, score_document
+from curation.evaluate.relations import (
+    RELATION_MODES, AliasIndex, add_set_counts, gold_triple_key, match_triples, predicted_triple_key, prf3,
+    relation_keys, total,
+)  # fmt: skip
+from curation.evaluate.predictions import SystemOutput
+
+Span = tuple[int, int, str]
+
+
+@dataclass(frozen=True)
+class GoldDoc:
+    """One gold document, reduced to what scoring compares (plain tuples, sorted spans)."""
+
+    doc_id: str
+    language: str
+    text: str
+    spans: tuple[Span, ...]
+    mention_spans: Mapping[str, Span]
+    relations: tuple[tuple[str, str, str], ...]  # (type, head mention id, tail mention id)
+    triples: tuple[tuple[str, str, str], ...]  # (head entity id, type, tail entity id)
+
+
+@dataclass(frozen=True)
+class Gold:
+    """The scored split: its documents in release order and every entity's aliases."""
+
+    documents: tuple[GoldDoc, ...]
+    aliases: Mapping[str, frozenset[str]] = field(default_factory=dict)
+
+    @property
+    def texts(self) -> dict[str, str]:
+        return {d.doc_id: d.text for d in self.documents}
+
+
+def gold_from_rows(rows: Iterable[Mapping[str, Any]], *, aliases: Mapping[str, Iterable[str]] | None = None) -> Gold:
+    """The gold from ``documents`` config rows (see the release contract).
+
+    An entity's aliases are its name, the text of each of its mentions in ``rows`` and the
+    extra ``aliases`` given (for instance from the release's ``entities`` config).
+    """
+    all_aliases: dict[str, set[str]] = {k: set(v) for k, v in (aliases or {}).items()}
+    documents = []
+    for row in rows:
+        doc_id, text = row["doc_id"], row["text"]
+        spans: dict[str, Span] = {}
+        entity_of: dict[str, str] = {}
+        for m in row.get("mentions") or ():
+            start, end = m["start"], m["end"]
+            if not 0 <= start < end <= len(text):
+                raise CurationError(
+                    f"Gold document {doc_id!r}: mention {m['id']!r} has offsets [{start}, {end}) outside its text "
+                    f"({len(text)} code points). The release is damaged: rebuild it with `curation release`."
+                )
+            spans[m["id"]] = (start, end, m["type"])
+            entity = m.get("entity_id") or f"{doc_id}/{m['id']}"
+            entity_of[m["id"]] = entity
+            all_aliases.setdefault(entity, set()).add(m.get("text") or text[start:end])
+        for e in row.get("entities") or ():
+            if e.get("name"):
+                all_aliases.setdefault(e["id"], set()).add(e["name"])
+        relations, triples = [], {}
+        for r in row.get("relations") or ():
+            head, tail = r["head_mention"], r["tail_mention"]
+            for end in (head, tail):
+                if end not in spans:
+                    raise CurationError(
+                        f"Gold document {doc_id!r}: relation {r['id']!r} names mention {end!r}, which it does not have. "
+                        "The release is damaged: rebuild it with `curation release`."
+                    )
+            relations.append((r["type"], head, tail))
+            triple = (r.get("head") or entity_of[head], r["type"], r.get("tail") or entity_of[tail])
+            triples[triple] = None
+        documents.append(GoldDoc(
+            doc_id=doc_id, language=row["language"], text=text, spans=tuple(sorted(spans.values())),
+            mention_spans=spans, relations=tuple(relations), triples=tuple(triples),
+        ))  # fmt: skip
+    return Gold(tuple(documents), {k: frozenset(v) for k, v in all_aliases.items()})
+
+
+def score(gold: Gold, predictions: Mapping[str, SystemOutput], *, symmetric: Collection[str] = ()) -> dict[str, Any]:
+    """The report (shape in the module docstring); documents without predictions score empty."""
+    symmetric = frozenset(symmetric)
+    index = AliasIndex(gold.aliases)
+    ner_lang: dict[str, dict[str, list[int]]] = {}
+    ner_type: dict[str, dict[str, list[int]]] = {}
+    rel_lang: dict[str, dict[str, dict[str, list[int]]]] = {}
+    rel_type: dict[str, dict[str, list[int]]] = {mode: {} for mode in RELATION_MODES}
+    tri_lang: dict[str, dict[str, list[int]]] = {}
+    tri_type: dict[str, list[int]] = {}
+    graph_gold: dict[str, set[tuple]] = {}
+    graph_pred: dict[str, set[tuple]] = {}
+    empty = SystemOutput("")
+
+    for doc in gold.documents:
+        output = predictions.get(doc.doc_id) or empty
+        lang = doc.language
+        if lang not in ner_lang:
+            ner_lang[lang] = empty_counts()
+            rel_lang[lang] = {mode: {} for mode in RELATION_MODES}
+            tri_lang[lang], graph_gold[lang], graph_pred[lang] = {}, set(), set()
+
+        pred_spans = sorted((m.start, m.end, m.type) for m in output.mentions)
+        overall, typed = score_document(doc.spans, pred_spans)
+        add_counts(ner_lang[lang], overall)
+        for label, counts in typed.items():
+            if label not in ner_type:
+                ner_type[label] = empty_counts()
+            add_counts(ner_type[label], counts)
+
+        gold_keys = relation_keys(doc.relations, doc.mention_spans, symmetric)
+        pred_mentions = {m.id: (m.start, m.end, m.type) for m in output.mentions}
+        pred_keys = relation_keys(((r.type, r.head, r.tail) for r in output.relations), pred_mentions, symmetric)
+        for mode, g, p in zip(RELATION_MODES, gold_keys, pred_keys):
+            add_set_counts(rel_lang[lang][mode], g, p)
+
+        gold_triples = {gold_triple_key(s, p, o, symmetric) for s, p, o in doc.triples}
+        pred_triples = {predicted_triple_key(t.subject, t.predicate, t.object, symmetric) for t in output.triples}
+        _merge(tri_lang[lang], match_triples(gold_triples, pred_triples, index, symmetric))
+        graph_gold[lang] |= gold_triples
+        graph_pred[lang] |= pred_triples
+
+    for by_mode in rel_lang.values():
+        for mode in RELATION_MODES:
+            _merge(rel_type[mode], by_mode[mode])
+    for counts in tri_lang.values():
+        _merge(tri_type, counts)
+    corpus_lang = {lang: match_triples(graph_gold[lang], graph_pred[lang], index, symmetric) for lang in graph_gold}
+    corpus_all = match_triples(set().union(*graph_gold.values()), set().union(*graph_pred.values()), index, symmetric)
+
+    ner_all = empty_counts()
+    for counts in ner_lang.values():
+        add_counts(ner_all, counts)
+    report: dict[str, Any] = {
+        "ner": ner_block(ner_all),
+        "relations": {mode: prf3(total(rel_type[mode])) for mode in RELATION_MODES},
+        "triples": {"document": prf3(total(tri_type)), "corpus": prf3(total(corpus_all))},
+        "by_language": {
+            lang: {
+                "ner": ner_block(ner_lang[lang]),
+                "relations": {mode: prf3(total(rel_lang[lang][mode])) for mode in RELATION_MODES},
+                "triples": {"document": prf3(total(tri_lang[lang])), "corpus": prf3(total(corpus_lang[lang]))},
+            }
+            for lang in sorted(ner_lang)
+        },
+        "by_type": {
+            "ner": {label: ner_block(ner_type[label]) for label in sorted(ner_type)},
+            "relations": {
+                label: {mode: prf3(rel_type[mode].get(label, (0, 0, 0))) for mode in RELATION_MODES}
+                for label in sorted(rel_type["strict"].keys() | rel_type["boundaries"].keys())
+            },
+            "triples": {
+                label: {"document": prf3(tri_type.get(label, (0, 0, 0))), "corpus": prf3(corpus_all.get(label, (0, 0, 0)))}
+                for label in sorted(tri_type.keys() | corpus_all.keys())
+            },
+        },
+    }
+    return report
+
+
+def _merge(totals: dict[str, list[int]], part: Mapping[str, list[int]]) -> None:
+    for label, row in part.items():
+        t = totals.setdefault(label, [0, 0, 0])
+        for k in range(3):
+            t[k] += row[k]
+
+
+# --- the edge: read a release and a prediction file ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """A scored prediction file: the report plus what the user should be told about coverage."""
+
+    report: dict[str, Any]
+    notes: tuple[str, ...]
+
+
+def evaluate_release(
+    *, gold: Path | str, predictions: Path | str, split: str = "test", schema_path: Path | str | None = None
+) -> Evaluation:
+    """Score ``predictions`` (JSONL) against split ``split`` of the release folder ``gold``.
+
+    Aliases for triple matching come from the release's ``triples`` config (every surface
+    form of each entity in the release) plus names and mention texts of the scored split.
+    The schema (types, symmetric relations) is ``schema_path``, else the one the release was
+    built with (``source/schema.json``), else ``schemas/schema.json``.
+    """
+    from curation.release.hfdata import load_release_config
+    from curation.evaluate.predictions import load_predictions
+    from curation.core.schema import DEFAULT_SCHEMA_PATH, load_schema
+
+    released = Path(gold) / "source" / "schema.json"
+    schema = load_schema(schema_path or (released if released.is_file() else DEFAULT_SCHEMA_PATH))
+    notes = []
+    rows = load_release_config(gold, "documents", split)
+    try:
+        triple_rows = load_release_config(gold, "triples", split)
+    except CurationError as exc:
+        triple_rows = []
+        notes.append(f"No triples config to take aliases from ({exc}); using the documents' mention texts only.")
+    extra: dict[str, set[str]] = {}
+    for t in triple_rows:
+        extra.setdefault(t["subject_id"], set()).update(t.get("subject_aliases") or (), [t["subject"]])
+        extra.setdefault(t["object_id"], set()).update(t.get("object_aliases") or (), [t["object"]])
+    reference = gold_from_rows(rows, aliases=extra)
+    outputs = load_predictions(
+        predictions, texts=reference.texts, entity_types=schema.entity_labels, relation_types=schema.relations,
+        scope=f"split {split!r} of {gold}",
+    )  # fmt: skip
+    predicted = sum(1 for o in outputs.values() if o.mentions or o.relations or o.triples)
+    notes.append(
+        f"Scored {len(reference.documents)} gold documents of split {split!r}; "
+        f"{len(reference.documents) - predicted} have no predictions and count as empty."
+    )
+    symmetric = {r.label for r in schema.relation_types if r.symmetric}
+    return Evaluation(score(reference, outputs, symmetric=symmetric), tuple(notes))
+
+
+# --- readable tables ------------------------------------------------------------------------------
+
+_COLUMNS = ("precision", "recall", "f1", "correct", "incorrect", "partial", "missed", "spurious", "possible", "actual")
+
+
+def render_report(report: Mapping[str, Any]) -> str:
+    """The report as plain-text tables: overall, by language, by type."""
+    sections = [("Overall", _rows(report))]
+    sections += [(f"Language {lang}", _rows(part)) for lang, part in report["by_language"].items()]
+    by_type = report["by_type"]
+    for kind, title in (("ner", "Mentions"), ("relations", "Relations"), ("triples", "Triples")):
+        rows = [(f"{label} {name}", block) for label, part in by_type[kind].items() for name, block in part.items()]
+        if rows:
+            sections.append((f"{title} by type", rows))
+    width = max(len(name) for _, rows in sections for name, _ in rows)
+    head = " ".join([" " * width] + [f"{c:>9}" for c in _COLUMNS])
+    out = []
+    for title, rows in sections:
+        out += [f"== {title} ==", head]
+        for name, block in rows:
+            cells = [f"{block[c]:>9.4f}" if c in ("precision", "recall", "f1") else f"{block.get(c, '-'):>9}" for c in _COLUMNS]
+            out.append(" ".join([name.ljust(width)] + cells))
+        out.append("")
+    return "\n".join(out)
+
+
+def _rows(part: Mapping[str, Any]) -> list[tuple[str, Mapping[str, Any]]]:
+    return [(f"{kind} {name}", block) for kind in ("ner", "relations", "triples") for name, block in part[kind].items()]

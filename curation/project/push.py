@@ -1,0 +1,303 @@
+"""``curation push``: put a corpus (and pre-annotations) into a Label Studio project, idempotently.
+
+A push plans first and acts second. Planning reads the project (if any), what it already holds
+and, with pre-annotations, which predictions exist; :func:`plan_push` then decides in pure code
+which articles are new, which are there with the same text (left alone) and which are there
+with a different text (refused: a task is never duplicated nor silently replaced), and which
+predictions are new per ``(task, model_version)``. A label config that drifted from the schema
+stops the push unless ``update_config``. Only then does it change anything: create the project
+or apply config, guidelines and overlap, import the new articles in chunks (new tasks carry
+their predictions inline), and add the new predictions of existing tasks.
+
+Task data follows the contract ``Document.to_dict() | {"text_sha256": ...}``.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any, Callable, Mapping, Sequence
+
+from curation import labelstudio as ls
+from curation.project import cache as pushcache
+from curation.core.corpus import load_corpus
+from curation.core.errors import PushError
+from curation.project.plan import Plan, plan_push, prediction_payload, refuse_changed, task_payload
+from curation.project.preannotations import load_preannotations
+from curation.project.chunks import ChunkImporter, serialize_chunks
+from curation.core.records import Document
+from curation.core.schema import Schema, guidelines_html, label_config, load_schema, same_config
+from curation.labelstudio.server import Connection
+
+#: ``progress(stage, done, total)``, called as work advances (the CLI draws tqdm bars with it).
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class PushReport:
+    """What a push did (or, with ``dry_run``, would do)."""
+
+    project_title: str
+    project_id: int | None
+    project_url: str | None
+    dry_run: bool
+    created_project: bool
+    imported: tuple[str, ...]
+    unchanged: tuple[str, ...]
+    predictions_imported: int = 0
+    predictions_present: int = 0
+    predictions_given: bool = False
+    config_updated: bool = False
+    instructions_updated: bool = False
+    overlap: int | None = None
+    overlap_changed: bool = False
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    def lines(self) -> list[str]:
+        """The summary a person reads (the CLI prints it on stdout)."""
+        would = self.dry_run
+        title = repr(self.project_title)
+        where = f"project {title}" + (f" (id {self.project_id}): {self.project_url}" if self.project_id else "")
+        out = ["Dry run: nothing was changed."] if would else []
+        if self.created_project:
+            verb = "Would create" if would else "Created"
+            ident = f" (id {self.project_id})" if self.project_id else ""
+            out.append(f"{verb} project {title}{ident} with the schema's label config and guidelines.")
+        if self.config_updated:
+            out.append(f"{'Would update' if would else 'Updated'} the label config of project {title} to the schema's.")
+        if self.instructions_updated:
+            out.append(f"{'Would update' if would else 'Updated'} the annotator guidelines of project {title}.")
+        if self.overlap is not None:
+            change = ("would be set" if would else "set") if self.overlap_changed else "unchanged"
+            out.append(f"Overlap: {self.overlap} annotator{_s(self.overlap)} per article ({change}).")
+        n, kept = len(self.imported), len(self.unchanged)
+        if n:
+            out.append(f"{'Would import' if would else 'Imported'} {n} task{_s(n)} ({kept} unchanged) into {where}")
+        else:
+            out.append(f"Nothing to import: all {kept} article{_s(kept)} are already in {where}")
+        if self.predictions_given:
+            p, q = self.predictions_imported, self.predictions_present
+            if p:
+                out.append(f"{'Would import' if would else 'Imported'} {p} prediction{_s(p)} ({q} already there).")
+            else:
+                out.append(f"No new predictions: all {q} are already there.")
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "project": {"title": self.project_title, "id": self.project_id, "url": self.project_url},
+            "dry_run": self.dry_run,
+            "created_project": self.created_project,
+            "imported": list(self.imported),
+            "unchanged": list(self.unchanged),
+            "predictions": {"imported": self.predictions_imported, "already_there": self.predictions_present},
+            "config_updated": self.config_updated,
+            "instructions_updated": self.instructions_updated,
+            "overlap": self.overlap,
+            "notes": list(self.notes),
+        }
+
+
+def _s(n: int) -> str:
+    return "" if n == 1 else "s"
+
+
+def push(
+    conn: Connection,
+    *,
+    corpus: Path | str | Sequence[Document],
+    project_title: str,
+    predictions: Path | str | None = None,
+    overlap: int | None = None,
+    update_config: bool = False,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+    schema: Schema | None = None,
+    cache_dir: Path | None = None,
+    chunk_tasks: int = 2000,
+    chunk_bytes: int = 16 * 1024 * 1024,
+    import_timeout: float = 120.0,
+) -> PushReport:
+    """Push ``corpus`` (a folder, a JSONL file or documents) into the project titled ``project_title``.
+
+    Raises :class:`PushError` for changed articles or label config drift (before changing
+    anything), :class:`~curation.core.errors.CorpusError` / :class:`~curation.core.errors.PredictionsError`
+    for bad input files and :class:`~curation.core.errors.LabelStudioError` for server problems.
+    """
+    documents = list(corpus) if not isinstance(corpus, (str, Path)) else load_corpus(corpus)
+    schema = schema or load_schema()
+    config, guide = label_config(schema), guidelines_html(schema)
+    by_id = {d.doc_id: d for d in documents}
+    if len(by_id) != len(documents):
+        seen: set[str] = set()
+        dup = next(d.doc_id for d in documents if d.doc_id in seen or seen.add(d.doc_id))
+        raise PushError(f"Two documents share doc_id {dup!r}. Give each article its own doc_id.")
+    records = load_preannotations(predictions, by_id, schema) if predictions is not None else ()
+    cache_dir = cache_dir or pushcache.default_cache_dir()
+    report = progress or (lambda stage, done, total: None)
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="curation-hash") as pool:
+        # Hashing 40 MB of text takes ~0.1 s; sha256 releases the GIL, so it overlaps the requests.
+        hashing = pool.submit(lambda: {d.doc_id: d.sha256 for d in documents})
+        project = ls.find_project(conn, project_title)
+        created = project is None
+        if created and not dry_run:  # an empty project refuses nothing: create it while hashing runs
+            project = ls.create_project(
+                conn, title=project_title, label_config=config, instructions=guide, maximum_annotations=overlap
+            )
+        drift = not created and not same_config(project.label_config, config)
+        if drift and not update_config:
+            raise PushError(
+                f"Project {project_title!r} (id {project.id}) has a different label config from the schema "
+                f"({schema.name} {schema.version}). Run with --update-config to apply the schema's."
+            )
+        existing: list[ls.ExistingTask] = []
+        stamp, from_cache = ls.TaskStamp(0, 0, None, None), False
+        if not created:
+            existing, stamp, from_cache = _existing_tasks(conn, project, cache_dir, report)
+        versions = {r.model_version or "" for r in records}
+        present = _existing_prediction_keys(conn, project.id, versions) if not created and records else set()
+        plan = plan_push(
+            documents, existing, predictions=records, existing_predictions=present, hashes=hashing.result()
+        )
+    refuse_changed(plan, project_title)
+    notes = _notes(plan)
+
+    instructions_stale = not created and (
+        visible_text(project.expert_instruction) != visible_text(guide) or not project.show_instruction
+    )
+    overlap_changed = overlap is not None and (
+        created or (project.maximum_annotations, project.overlap_cohort_percentage) != (overlap, 100)
+    )
+    n_predictions = sum(map(len, plan.inline_predictions.values())) + len(plan.task_predictions)
+    outcome = dict(
+        project_title=project_title, dry_run=dry_run, created_project=created,
+        imported=tuple(d.doc_id for d in plan.new), unchanged=plan.unchanged,
+        predictions_imported=n_predictions, predictions_present=plan.predictions_present,
+        predictions_given=predictions is not None, config_updated=drift, instructions_updated=instructions_stale,
+        overlap=overlap, overlap_changed=overlap_changed, notes=notes,
+    )  # fmt: skip
+    if dry_run:
+        pid = project.id if project else None
+        return PushReport(project_id=pid, project_url=ls.project_url(conn, pid) if pid else None, **outcome)
+
+    if not created:
+        if drift:
+            ls.set_label_config(conn, project.id, config)
+        if instructions_stale:
+            ls.set_instructions(conn, project.id, guide)
+        if overlap_changed:
+            ls.set_overlap(conn, project.id, overlap)
+
+    created_tasks = _import_new(
+        conn, project.id, plan, stamp=stamp, existing=existing, chunk_tasks=chunk_tasks,
+        chunk_bytes=chunk_bytes, timeout=import_timeout, progress=report,
+    )  # fmt: skip
+    _import_task_predictions(conn, project.id, plan, by_id, report)
+    if created_tasks or plan.task_predictions or drift or overlap_changed:
+        pushcache.save(cache_dir, conn.url, project, ls.task_stamp(conn, project.id), existing + created_tasks)
+    elif not from_cache:
+        pushcache.save(cache_dir, conn.url, project, stamp, existing)
+    return PushReport(project_id=project.id, project_url=ls.project_url(conn, project.id), **outcome)
+
+
+def _existing_tasks(
+    conn: Connection, project: ls.Project, cache_dir: Path, progress: Progress
+) -> tuple[list[ls.ExistingTask], ls.TaskStamp, bool]:
+    """The project's tasks: from the cache when the stamp proves it current, else listed."""
+    stamp = ls.task_stamp(conn, project.id)
+    if stamp.total == 0:
+        return [], stamp, True
+    cached = pushcache.load(cache_dir, conn.url, project, stamp)
+    if cached is not None:
+        return cached, stamp, True
+    tasks: list[ls.ExistingTask] = []
+    for task in ls.iter_tasks(conn, project.id):
+        tasks.append(task)
+        if len(tasks) % ls.LIST_PAGE_SIZE == 0 or len(tasks) == stamp.total:
+            progress("Listing tasks", len(tasks), stamp.total)
+    return tasks, stamp, False
+
+
+def _existing_prediction_keys(conn: Connection, project_id: int, versions: set[str]) -> set[tuple[int, str]]:
+    """``(task, model_version)`` already in the project, listed only if a version is there at all."""
+    counts = ls.model_versions(conn, project_id)
+    if not versions & set(counts):
+        return set()
+    return ls.prediction_keys(conn, project_id)
+
+
+def _import_new(
+    conn: Connection,
+    project_id: int,
+    plan: Plan,
+    *,
+    stamp: ls.TaskStamp,
+    existing: Sequence[ls.ExistingTask],
+    chunk_tasks: int,
+    chunk_bytes: int,
+    timeout: float,
+    progress: Progress,
+) -> list[ls.ExistingTask]:
+    """Import the plan's new documents in chunks; return the tasks created, in corpus order."""
+    if not plan.new:
+        return []
+    payloads = (
+        (d.doc_id, task_payload(d, plan.hashes[d.doc_id], plan.inline_predictions.get(d.doc_id, ())))
+        for d in plan.new
+    )
+    importer = ChunkImporter(
+        conn, project_id, hashes=plan.hashes, total_before=stamp.total,
+        max_id=max([stamp.newest_id or 0, *(t.id for t in existing)]), timeout=timeout,
+    )  # fmt: skip
+    total = len(plan.new)
+    progress("Importing", 0, total)
+    return importer.run(
+        serialize_chunks(payloads, max_tasks=chunk_tasks, max_bytes=chunk_bytes),
+        on_chunk=lambda done: progress("Importing", done, total),
+    )
+
+
+def _import_task_predictions(
+    conn: Connection, project_id: int, plan: Plan, by_id: Mapping[str, Document], progress: Progress
+) -> None:
+    """Add new predictions to tasks that were already in the project, 1,000 per request."""
+    items = [
+        {"task": task, **prediction_payload(ann, by_id[ann.doc_id])} for task, ann in plan.task_predictions
+    ]
+    for start in range(0, len(items), 1000):
+        ls.import_predictions(conn, project_id, items[start : start + 1000])
+        progress("Predictions", min(start + 1000, len(items)), len(items))
+
+
+class _TextOnly(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.words: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.words.extend(data.split())
+
+
+def visible_text(markup: str) -> str:
+    """The words of an HTML page. Label Studio sanitizes stored instructions (drops ``style``,
+    adds ``<tbody>``), so the guidelines are compared by what annotators read, not by markup."""
+    parser = _TextOnly()
+    parser.feed(markup)
+    parser.close()
+    return " ".join(parser.words)
+
+
+def _notes(plan: Plan) -> tuple[str, ...]:
+    notes = []
+    for doc_id, tasks in plan.duplicates[:5]:
+        notes.append(
+            f"Note: doc_id {doc_id!r} is held by {len(tasks)} tasks ({', '.join(map(str, tasks))}); "
+            "delete the extra ones in Label Studio."
+        )
+    if plan.foreign_tasks:
+        notes.append(f"Note: {plan.foreign_tasks} task{_s(plan.foreign_tasks)} in the project have no doc_id "
+                     "(not pushed by curation); they were left alone.")  # fmt: skip
+    return tuple(notes)

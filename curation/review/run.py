@@ -1,0 +1,122 @@
+"""Agreement and adjudication on a pulled snapshot: the edge that reads, writes and pushes.
+
+The figures and decisions come from the pure :mod:`curation.review.agreement` and
+:mod:`curation.review.adjudicate`; this module loads the snapshot, writes the gold file and the
+plot, and sends review drafts to Label Studio through :mod:`curation.labelstudio`.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping, Sequence
+
+from curation.review.adjudicate import Adjudication, adjudicate
+from curation.review.agreement import AgreementReport, agreement
+from curation.review.conflicts import Conflict
+from curation.core.convert import to_ls_results
+from curation.core.errors import LabelStudioError
+from curation.core.normalize import load_snapshot
+from curation.core.records import Document
+from curation.core.schema import DEFAULT_SCHEMA_PATH, load_schema
+from curation.labelstudio.server import Connection
+
+
+def run_agreement(snapshot: Path | str, *, plot: Path | None = None, schema_path: Path | None = None) -> AgreementReport:
+    """Agreement of a snapshot file; with ``plot``, also write the heatmap PNG there."""
+    report = agreement(load_snapshot(snapshot), load_schema(schema_path or DEFAULT_SCHEMA_PATH))
+    if plot is not None:
+        from curation.review.plots import plot_agreement
+
+        plot_agreement(report, plot)
+    return report
+
+
+@dataclass(frozen=True)
+class Pushed:
+    """What ``--push`` did: drafts sent, and drafts already there from an earlier push."""
+
+    model_version: str
+    project: str
+    sent: tuple[str, ...]
+    already_there: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class AdjudicationRun:
+    adjudication: Adjudication
+    written: Path | None
+    pushed: Pushed | None
+
+
+def run_adjudication(
+    snapshot: Path | str,
+    *,
+    out: Path | None = None,
+    accept_single: bool = True,
+    push: bool = False,
+    project_title: str = "curation",
+    connection: Connection | None = None,
+    date: str | None = None,
+    schema_path: Path | None = None,
+) -> AdjudicationRun:
+    """Adjudicate a snapshot file; write the gold to ``out``; with ``push``, send review drafts.
+
+    ``date`` (default: today) names the drafts' model version ``adjudication-<date>``.
+    """
+    from curation.review.gold import write_gold
+
+    date = date or datetime.date.today().isoformat()
+    normalized = load_snapshot(snapshot)
+    result = adjudicate(normalized, load_schema(schema_path or DEFAULT_SCHEMA_PATH), accept_single=accept_single,
+                        date=date)  # fmt: skip
+    written = write_gold(result, out) if out is not None else None
+    pushed = None
+    if push:
+        if connection is None:
+            raise LabelStudioError("--push needs a Label Studio connection. Set LABEL_STUDIO_URL and "
+                                   "LABEL_STUDIO_API_KEY, or start the local server with `curation server start`.")  # fmt: skip
+        pushed = push_drafts(result.conflicts, normalized.documents, connection=connection,
+                             project_title=project_title, model_version=f"adjudication-{date}")  # fmt: skip
+    return AdjudicationRun(result, written, pushed)
+
+
+def push_drafts(
+    conflicts: Sequence[Conflict],
+    documents: Mapping[str, Document],
+    *,
+    connection: Connection,
+    project_title: str,
+    model_version: str,
+) -> Pushed:
+    """Send each conflict's merged draft to its task as a prediction named ``model_version``.
+
+    A task that already holds a prediction of that model version is left alone (pushing twice
+    on one day adds nothing).
+    """
+    from curation import labelstudio
+
+    drafts = [c for c in conflicts if c.draft is not None]
+    project = labelstudio.get_project(connection, project_title)
+    if not drafts:
+        return Pushed(model_version, project_title, (), ())
+    task_of = {t.doc_id: t.id for t in labelstudio.iter_tasks(connection, project.id) if t.doc_id}
+    existing = labelstudio.prediction_keys(connection, project.id)
+    payload, sent, there = [], [], []
+    for conflict in drafts:
+        task_id = task_of.get(conflict.doc_id)
+        if task_id is None:
+            raise LabelStudioError(
+                f"Document {conflict.doc_id} has no task in project '{project_title}'. Adjudicate a snapshot "
+                f"pulled from that project (`curation pull --project '{project_title}' --out FILE`)."
+            )
+        if (task_id, model_version) in existing:
+            there.append(conflict.doc_id)
+            continue
+        draft = conflict.draft
+        results = to_ls_results(documents[conflict.doc_id].text, draft.mentions, draft.relations)
+        payload.append({"task": task_id, "model_version": model_version, "result": results})
+        sent.append(conflict.doc_id)
+    labelstudio.import_predictions(connection, project.id, payload)
+    return Pushed(model_version, project_title, tuple(sent), tuple(there))

@@ -1,0 +1,154 @@
+"""`curation evaluate` end to end: a real release folder, the two reference systems, the CLI."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import jsonschema
+import pytest
+from click.testing import CliRunner
+
+from curation.cli import cli
+from curation.core.records import Document, GoldDocument, Mention, Relation
+from curation.release.build import BuildInputs, BuildOptions, build_release
+from curation.core.schema import DEFAULT_SCHEMA_PATH, load_schema
+from tests.conftest import ROOT
+
+
+def gold_document(doc_id, language, text, mentions, relations):
+    """mentions: (id, surface, occurrence, type, entity id); relations: (type, head id, tail id)."""
+    ms = []
+    for mention_id, surface, occurrence, label, entity in mentions:
+        start = -1
+        for _ in range(occurrence):
+            start = text.index(surface, start + 1)
+        ms.append(Mention(mention_id, start, start + len(surface), surface, label, entity))
+    rels = tuple(Relation(f"r{k}", label, h, t) for k, (label, h, t) in enumerate(relations))
+    return GoldDocument(Document(doc_id, language, text, title=doc_id), tuple(ms), rels, "ground_truth", 1)
+
+
+GOLD = (
+    # e1: "Kim Jong Un" [0, 11), "Putin" [16, 21), "Russia" [25, 31); "Kimchi" at 33 is no mention.
+    gold_document("e1", "en", "Kim Jong Un met Putin in Russia. Kimchi was served.",
+                  [("a", "Kim Jong Un", 1, "PER", "kim_jong_un"), ("b", "Putin", 1, "PER", "vladimir_putin"),
+                   ("c", "Russia", 1, "GPE", "russia")],
+                  [("met_with", "a", "b"), ("visited", "a", "c")]),
+    gold_document("e2", "ar", "التقى كيم بوتين في روسيا.",
+                  [("k", "كيم", 1, "PER", "kim_jong_un"), ("p", "بوتين", 1, "PER", "vladimir_putin"),
+                   ("r", "روسيا", 1, "GPE", "russia")],
+                  [("met_with", "p", "k")]),
+    gold_document("e3", "en", "Kim left Moscow.",
+                  [("k", "Kim", 1, "PER", "kim_jong_un"), ("m", "Moscow", 1, "GPE", "moscow")], []),
+)  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def release(tmp_path_factory):
+    """A release folder written by the release builder from the gold documents above."""
+    folder = tmp_path_factory.mktemp("exports") / "news" / "1.0.0"
+    inputs = BuildInputs(
+        documents={g.doc_id: g.document for g in GOLD}, annotations=(), gold=GOLD, decisions=(), excluded={},
+        agreement=None, schema=load_schema(), schema_bytes=DEFAULT_SCHEMA_PATH.read_bytes(), previous=None,
+        options=BuildOptions(name="news", version="1.0.0", snapshot_sha256="0" * 64),
+    )  # fmt: skip
+    for path, data in build_release(inputs).files.items():
+        (folder / path).parent.mkdir(parents=True, exist_ok=True)
+        (folder / path).write_bytes(data)
+    return folder
+
+
+PREDICTIONS_SCHEMA = json.loads((ROOT / "schemas" / "predictions.schema.json").read_text(encoding="utf-8"))
+
+
+def run_example(script, release, out):
+    """Run a reference system; every line it writes follows the published JSON Schema."""
+    subprocess.run([sys.executable, str(ROOT / "examples" / script), "--gold", str(release), "--out", str(out)],
+                   check=True, cwd=ROOT)  # fmt: skip
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert [json.loads(x)["doc_id"] for x in lines] == ["e1", "e2", "e3"]
+    for line in lines:
+        jsonschema.validate(json.loads(line), PREDICTIONS_SCHEMA)
+    return out
+
+
+def evaluate(*args):
+    return CliRunner().invoke(cli, ["evaluate", *map(str, args)])
+
+
+def blocks(report):
+    found = [report["ner"], report["relations"], report["triples"]]
+    found += [part[k] for part in report["by_language"].values() for k in ("ner", "relations", "triples")]
+    found += [b for kind in report["by_type"].values() for b in kind.values()]
+    return [b for group in found for b in group.values()]
+
+
+def test_the_gold_system_scores_one_everywhere(release, tmp_path):
+    out = run_example("gold_system.py", release, tmp_path / "gold.jsonl")
+    result = evaluate("--gold", release, "--predictions", out, "--json")
+    assert result.exit_code == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert result.stderr == "Scored 3 gold documents of split 'test'; 0 have no predictions and count as empty.\n"
+    for block in blocks(report):
+        assert (block["precision"], block["recall"], block["f1"]) == (1.0, 1.0, 1.0), block
+    # 8 mentions; relations 2 + 1; triples per document 3, corpus 2 (e2's met_with is e1's).
+    assert report["ner"]["strict"]["possible"] == 8
+    assert report["relations"]["strict"]["possible"] == 3
+    assert report["triples"]["document"]["possible"] == 3 and report["triples"]["corpus"]["possible"] == 2
+    assert sorted(report["by_language"]) == ["ar", "en"]
+
+
+def test_the_dictionary_baseline_by_hand(release, tmp_path):
+    out = run_example("dictionary_baseline.py", release, tmp_path / "dictionary.jsonl")
+    first = json.loads(out.read_text(encoding="utf-8").splitlines()[0])
+    # Longest alias first: "Kim Jong Un", not "Kim"; "Kim" inside "Kimchi" is found too.
+    assert [(m["start"], m["end"], m["text"]) for m in first["mentions"]] == [
+        (0, 11, "Kim Jong Un"), (16, 21, "Putin"), (25, 31, "Russia"), (33, 36, "Kim")]  # fmt: skip
+    report = json.loads(evaluate("--gold", release, "--predictions", out, "--json").stdout)
+    # 8 gold mentions all found, plus the spurious "Kim" of "Kimchi": P = 8/9, R = 1, F1 = (16/9)/(17/9) = 16/17
+    for name in ("strict", "exact", "partial", "ent_type"):
+        ner = report["ner"][name]
+        assert (ner["correct"], ner["spurious"], ner["missed"]) == (8, 1, 0)
+        assert (ner["precision"], ner["recall"], ner["f1"]) == (pytest.approx(8 / 9), 1.0, pytest.approx(16 / 17))
+    # en: 5 correct + 1 spurious: F1 = 2(5/6)/(11/6) = 10/11; ar: all 3 right.
+    assert report["by_language"]["en"]["ner"]["strict"]["f1"] == pytest.approx(10 / 11)
+    assert report["by_language"]["ar"]["ner"]["strict"]["f1"] == 1.0
+    # No relations, so no triples: everything gold is missed.
+    assert (report["relations"]["strict"]["missed"], report["relations"]["strict"]["f1"]) == (3, 0.0)
+    assert (report["triples"]["corpus"]["missed"], report["triples"]["corpus"]["actual"]) == (2, 0)
+
+
+def test_string_triples_match_aliases_from_other_languages(release, tmp_path):
+    out = tmp_path / "llm.jsonl"
+    out.write_text(json.dumps({"doc_id": "e2", "triples": [
+        {"subject": "بُوتِين", "predicate": "met_with", "object": "KIM JONG UN"},  # diacritics; English alias
+        {"subject": "كيم", "predicate": "visited", "object": "Moscow"},  # not in the gold of e2
+    ]}, ensure_ascii=False) + "\n", encoding="utf-8")  # fmt: skip
+    result = evaluate("--gold", release, "--predictions", out, "--json")
+    assert result.stderr == "Scored 3 gold documents of split 'test'; 2 have no predictions and count as empty.\n"
+    ar = json.loads(result.stdout)["by_language"]["ar"]["triples"]["document"]
+    assert (ar["correct"], ar["missed"], ar["spurious"]) == (1, 0, 1)
+
+
+def test_tables_by_default(release, tmp_path):
+    out = run_example("gold_system.py", release, tmp_path / "gold.jsonl")
+    result = evaluate("--gold", release, "--predictions", out)
+    lines = result.stdout.splitlines()
+    assert lines[0] == "== Overall =="
+    assert lines[2].split() == ["ner", "strict", "1.0000", "1.0000", "1.0000", "8", "0", "0", "0", "0", "8", "8"]
+    assert "== Language ar ==" in lines and "== Triples by type ==" in lines
+
+
+def test_errors_name_the_line_and_exit_1(release, tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"doc_id": "e1"}\n{"doc_id": "e7"}\n', encoding="utf-8")
+    result = evaluate("--gold", release, "--predictions", bad)
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr == (
+        f"Error: {bad} line 2: doc_id 'e7' is not in split 'test' of {release}. "
+        "Predict only documents of the scored split (or pass --split).\n"
+    )
+    result = evaluate("--gold", release, "--predictions", bad, "--split", "train")
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: {release}: config 'documents' has no split 'train'. Use one of: test.\n"
