@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test venv chromium bench clean
+.PHONY: demo test lint venv chromium bench clean
 
 venv: $(STAMP)
 
@@ -26,7 +26,14 @@ chromium:
 		echo "chromium is missing and this is not root: install Debian's chromium package for the browser tests." >&2; \
 	fi
 
-test: venv chromium
+LINTED := curation tests bench examples scripts corpus/seed/build_annotations.py
+
+# Lint and format checks first (seconds), then the whole suite.
+lint: venv
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check $(LINTED)
+
+test: venv chromium lint
 	$(BIN)/python -m pytest
 
 # The seed flow end to end against a local Label Studio, checked against exports/ (scripts/demo.sh).

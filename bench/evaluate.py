@@ -24,14 +24,15 @@ import gc
 import json
 import random
 import time
-from typing import Callable, TypeVar
+from collections.abc import Callable
+from typing import TypeVar
 
 from nervaluate import Evaluator
 
-from curation.evaluate.score import gold_from_rows, score
+from curation.core.schema import load_schema
 from curation.evaluate.ner import STRATEGIES
 from curation.evaluate.predictions import parse_predictions
-from curation.core.schema import load_schema
+from curation.evaluate.score import gold_from_rows, score
 
 LANGUAGES = ("en", "ar", "sw")
 T = TypeVar("T")
@@ -97,7 +98,7 @@ def noisy_system(rows: list[dict], rng: random.Random, labels: list[str], relati
             rels.append({"head": f"p{h}", "tail": f"p{t}", "type": rng.choice(relations)})
         line = {"doc_id": row["doc_id"], "mentions": mentions, "relations": rels}
         if row["language"] != "sw":  # explicit string triples, spelled differently from the text
-            surface = {m["id"]: row["text"][m["start"]:m["end"]] for m in mentions}
+            surface = {m["id"]: row["text"][m["start"] : m["end"]] for m in mentions}
             spell = (lambda x: x[0] + "\u064e" + x[1:]) if row["language"] == "ar" else str.upper
             line["triples"] = [{"subject": spell(surface[r["head"]]), "predicate": r["type"], "object": spell(surface[r["tail"]])}
                                for r in rels]  # fmt: skip
@@ -133,7 +134,9 @@ def main() -> None:
     gc.collect()
     gc.freeze()  # the benchmark's own inputs are never garbage: keep them out of both timings
     theirs, t_nervaluate = timed(lambda: Evaluator(true, pred, tags=labels, loader="dict").evaluate())
-    outputs, t_parse = timed(lambda: parse_predictions(lines, texts=texts, entity_types=labels, relation_types=relations))
+    outputs, t_parse = timed(
+        lambda: parse_predictions(lines, texts=texts, entity_types=labels, relation_types=relations)
+    )
     gold, t_gold = timed(lambda: gold_from_rows(rows))
     report, t_score = timed(lambda: score(gold, outputs, symmetric=symmetric))
     t_whole = tuple(a + b + c for a, b, c in zip(t_parse, t_gold, t_score))
@@ -169,6 +172,7 @@ def timed(work: Callable[[], T]) -> tuple[T, tuple[float, float]]:
     cpu, wall = time.process_time(), time.perf_counter()
     result = work()
     return result, (time.process_time() - cpu, time.perf_counter() - wall)
+
 
 if __name__ == "__main__":
     main()

@@ -41,7 +41,14 @@ from curation import labelstudio as ls  # noqa: E402
 from curation.core.convert import to_ls_results  # noqa: E402
 from curation.core.records import Document, Mention, Relation  # noqa: E402
 from curation.core.schema import guidelines_html, label_config, load_schema  # noqa: E402
-from curation.labelstudio.server import Connection, free_port, read_credentials, server_status, start_server, stop_server  # noqa: E402
+from curation.labelstudio.server import (
+    Connection,
+    free_port,
+    read_credentials,
+    server_status,
+    start_server,
+    stop_server,
+)  # noqa: E402
 
 WORDS = {
     "en": "the minister said on that talks with officials in over a week of new reports about".split(),
@@ -63,7 +70,9 @@ def synthetic_task(k: int, rng: random.Random, labels: list[str], schema) -> dic
         surface = f"{rng.choice(NAMES[language])} {rng.randrange(400)}"
         position += len(filler)
         etype = rng.choice(labels)
-        mentions.append(Mention(f"m{i}", position, position + len(surface), surface, etype, f"entity_{rng.randrange(3000)}"))
+        mentions.append(
+            Mention(f"m{i}", position, position + len(surface), surface, etype, f"entity_{rng.randrange(3000)}")
+        )
         parts += [filler, surface]
         position += len(surface)
     parts.append(". ")
@@ -89,7 +98,9 @@ def ensure_project(conn: Connection, n: int, seed: int, chunk: int = 250) -> tup
         return title, n
     if project is not None:
         raise SystemExit(f"Project {title} exists with {project.task_number} tasks, not {n}: delete it first.")
-    project = ls.create_project(conn, title=title, label_config=label_config(schema), instructions=guidelines_html(schema))
+    project = ls.create_project(
+        conn, title=title, label_config=label_config(schema), instructions=guidelines_html(schema)
+    )
     rng, labels = random.Random(seed), sorted(schema.entity_labels)
     started = time.monotonic()
     for first in range(0, n, chunk):
@@ -112,8 +123,16 @@ def step_ls_export(conn: Connection, title: str, out: Path) -> dict:
     created = requests.post(f"{conn.url}/api/projects/{project.id}/exports/", headers=headers, timeout=3600,
                             json={"title": "bench", **ls.SNAPSHOT_OPTIONS}).json()  # fmt: skip
     built = time.perf_counter()
-    with requests.get(f"{conn.url}/api/projects/{project.id}/exports/{created['id']}/download", headers=headers,
-                      params={"exportType": "JSON"}, stream=True, timeout=600) as response, open(out, "wb") as f:
+    with (
+        requests.get(
+            f"{conn.url}/api/projects/{project.id}/exports/{created['id']}/download",
+            headers=headers,
+            params={"exportType": "JSON"},
+            stream=True,
+            timeout=600,
+        ) as response,
+        open(out, "wb") as f,
+    ):
         for data in response.iter_content(1 << 20):
             f.write(data)  # fmt: skip
     return {"seconds": time.perf_counter() - started, "build_seconds": built - started}
@@ -121,8 +140,8 @@ def step_ls_export(conn: Connection, title: str, out: Path) -> dict:
 
 def step_curation(conn: Connection, title: str, out: Path) -> dict:
     from curation.core.normalize import load_snapshot
-    from curation.project.pull import pull
     from curation.core.validate import validate
+    from curation.project.pull import pull
 
     schema = load_schema()
     marks: dict[str, float] = {}
@@ -249,22 +268,34 @@ def report(n: int, exports: list[dict], pulls: list[dict], floor: dict, converte
     core = min(pulls, key=lambda p: p["normalize_cpu"] + p["validate_cpu"])
     nv_cpu = core["normalize_cpu"] + core["validate_cpu"]
     size_mb = best["size"] / 1e6
-    print(f"{n} tasks, {best['annotations']} annotations, {best['mentions']} mentions, {best['relations']} relations; "
-          f"snapshot {size_mb:.1f} MB; validation codes {best['issues'] or 'none'}")
+    print(
+        f"{n} tasks, {best['annotations']} annotations, {best['mentions']} mentions, {best['relations']} relations; "
+        f"snapshot {size_mb:.1f} MB; validation codes {best['issues'] or 'none'}"
+    )
     print(f"Label Studio export (create + download): {export['seconds']:.2f} s (build {export['build_seconds']:.2f} s)")
-    print(f"curation pull: {best['pull']:.2f} s (build {best['build']:.2f} s; the rest {best['pull'] - best['build']:.2f} s "
-          f"against {export['seconds'] - export['build_seconds']:.2f} s) -> ratio {best['pull'] / export['seconds']:.2f} "
-          "(goal <= 1.2)")
-    print(f"normalize + validate: {nv_cpu:.2f} s CPU (normalize {core['normalize_cpu']:.2f}, validate "
-          f"{core['validate_cpu']:.2f}; wall {core['normalize'] + core['validate']:.2f} s)")
-    print(f"floor (json.load + rows + parquet): {floor['cpu']:.2f} s CPU (wall {floor['seconds']:.2f} s), "
-          f"{floor['rows']} rows -> ratio {nv_cpu / floor['cpu']:.2f} (goal <= 1.5)")
-    print(f"label_studio_sdk converter JSON -> CONLL2003: {converter['cpu']:.2f} s CPU (wall {converter['seconds']:.2f} s)"
-          f" -> {converter['cpu'] / nv_cpu:.1f}x the CPU time of normalize + validate (goal >= 5)")
+    print(
+        f"curation pull: {best['pull']:.2f} s (build {best['build']:.2f} s; the rest {best['pull'] - best['build']:.2f} s "
+        f"against {export['seconds'] - export['build_seconds']:.2f} s) -> ratio {best['pull'] / export['seconds']:.2f} "
+        "(goal <= 1.2)"
+    )
+    print(
+        f"normalize + validate: {nv_cpu:.2f} s CPU (normalize {core['normalize_cpu']:.2f}, validate "
+        f"{core['validate_cpu']:.2f}; wall {core['normalize'] + core['validate']:.2f} s)"
+    )
+    print(
+        f"floor (json.load + rows + parquet): {floor['cpu']:.2f} s CPU (wall {floor['seconds']:.2f} s), "
+        f"{floor['rows']} rows -> ratio {nv_cpu / floor['cpu']:.2f} (goal <= 1.5)"
+    )
+    print(
+        f"label_studio_sdk converter JSON -> CONLL2003: {converter['cpu']:.2f} s CPU (wall {converter['seconds']:.2f} s)"
+        f" -> {converter['cpu'] / nv_cpu:.1f}x the CPU time of normalize + validate (goal >= 5)"
+    )
     rss = max(p["peak_rss"] for p in pulls) / 1e6
-    print(f"peak RSS: curation pull + normalize + validate {rss:.0f} MB = {rss / size_mb:.2f}x the snapshot (goal < 3); "
-          f"floor {floor['peak_rss'] / 1e6:.0f} MB; converter {converter['peak_rss'] / 1e6:.0f} MB; "
-          f"export client {max(e['peak_rss'] for e in exports) / 1e6:.0f} MB")
+    print(
+        f"peak RSS: curation pull + normalize + validate {rss:.0f} MB = {rss / size_mb:.2f}x the snapshot (goal < 3); "
+        f"floor {floor['peak_rss'] / 1e6:.0f} MB; converter {converter['peak_rss'] / 1e6:.0f} MB; "
+        f"export client {max(e['peak_rss'] for e in exports) / 1e6:.0f} MB"
+    )
 
 
 if __name__ == "__main__":

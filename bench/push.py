@@ -29,8 +29,9 @@ import resource
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import requests
 
@@ -38,11 +39,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from curation import labelstudio as ls  # noqa: E402
-from curation.project.push import push  # noqa: E402
-from curation.project.plan import task_payload  # noqa: E402
 from curation.core.records import Document  # noqa: E402
 from curation.core.schema import guidelines_html, label_config, load_schema  # noqa: E402
 from curation.labelstudio.server import Connection, free_port, read_credentials, start_server, stop_server  # noqa: E402
+from curation.project.plan import task_payload  # noqa: E402
+from curation.project.push import push  # noqa: E402
 
 LATIN = "the president met minister summit missile launch satellite talks Moscow Pyongyang Vostochny".split()
 ARABIC = "الرئيس التقى وزير القمة صاروخ إطلاق قمر محادثات موسكو بيونغ يانغ فوستوشني الفضائية".split()
@@ -86,7 +87,9 @@ def timed(action: Callable[[], Any]) -> tuple[float, Any]:
 
 def new_project(conn: Connection, title: str) -> int:
     schema = load_schema()
-    return ls.create_project(conn, title=title, label_config=label_config(schema), instructions=guidelines_html(schema)).id
+    return ls.create_project(
+        conn, title=title, label_config=label_config(schema), instructions=guidelines_html(schema)
+    ).id
 
 
 def task_count(conn: Connection, project_id: int) -> int:
@@ -121,7 +124,9 @@ def peak_rss_mb() -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=10_000, help="number of synthetic articles (default 10,000)")
-    parser.add_argument("--rounds", type=int, default=2, help="rounds of every measurement; the best is kept (default 2)")
+    parser.add_argument(
+        "--rounds", type=int, default=2, help="rounds of every measurement; the best is kept (default 2)"
+    )
     parser.add_argument("--data-dir", type=Path, default=None, help="data dir of a running server (default: start one)")
     args = parser.parse_args()
 

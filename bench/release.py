@@ -99,8 +99,8 @@ def build_inputs(schema, gold, annotations, decisions):
 
 
 def phase_release(n: int, out: Path) -> float:
-    from curation.release.run import write_release
     from curation.release.build import build_release
+    from curation.release.run import write_release
 
     inputs = build_inputs(*synthetic(n))
     start = time.process_time()
@@ -185,8 +185,8 @@ def phase_floor(n: int, out: Path) -> dict[str, float]:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from curation.release.hfdata import features
     from curation.release.build import source_files
+    from curation.release.hfdata import features
     from curation.release.rows import release_rows
     from curation.release.splits import assign_splits
 

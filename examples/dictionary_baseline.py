@@ -17,11 +17,12 @@ from __future__ import annotations
 import argparse
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
 
-from curation.evaluate.predictions import SystemOutput, output_line
 from curation.core.records import Mention
+from curation.evaluate.predictions import SystemOutput, output_line
 
 
 def lexicon(entity_rows: Iterable[Mapping[str, Any]]) -> dict[str, str]:
@@ -54,7 +55,9 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--gold", required=True, type=Path, help="Release folder.")
     parser.add_argument("--split", default="test", help="Split to annotate (default: test).")
-    parser.add_argument("--lexicon-split", default=None, help="Split whose entities form the dictionary (default: --split).")
+    parser.add_argument(
+        "--lexicon-split", default=None, help="Split whose entities form the dictionary (default: --split)."
+    )
     parser.add_argument("--out", required=True, type=Path, help="Prediction JSONL file to write.")
     args = parser.parse_args(argv)
     from curation.release.hfdata import load_release_config

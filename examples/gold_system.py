@@ -11,11 +11,12 @@ of the entities (the release's ``entities[].name``)::
 from __future__ import annotations
 
 import argparse
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
 
-from curation.evaluate.predictions import SystemOutput, Triple, output_line
 from curation.core.records import Mention, Relation
+from curation.evaluate.predictions import SystemOutput, Triple, output_line
 
 
 def gold_outputs(rows: Iterable[Mapping[str, Any]]) -> list[SystemOutput]:
@@ -24,7 +25,9 @@ def gold_outputs(rows: Iterable[Mapping[str, Any]]) -> list[SystemOutput]:
     for row in rows:
         names = {e["id"]: e["name"] for e in row["entities"]}
         text = row["text"]
-        mentions = tuple(Mention(m["id"], m["start"], m["end"], text[m["start"]:m["end"]], m["type"]) for m in row["mentions"])
+        mentions = tuple(
+            Mention(m["id"], m["start"], m["end"], text[m["start"] : m["end"]], m["type"]) for m in row["mentions"]
+        )
         relations = tuple(Relation(r["id"], r["type"], r["head_mention"], r["tail_mention"]) for r in row["relations"])
         triples = tuple(Triple(names[r["head"]], r["type"], names[r["tail"]]) for r in row["relations"])
         outputs.append(SystemOutput(row["doc_id"], mentions, relations, triples))

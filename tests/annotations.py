@@ -7,8 +7,8 @@ explicit span). Ids are namespaced ``"<annotation id>/<region>"`` as normalizati
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Mapping, Sequence
 
 from curation.core.records import Annotation, Document, Mention, Relation
 

@@ -16,7 +16,14 @@ from pathlib import Path
 import pytest
 import requests
 
-from curation.labelstudio.server import Connection, free_port, read_credentials, server_status, start_server, stop_server
+from curation.labelstudio.server import (
+    Connection,
+    free_port,
+    read_credentials,
+    server_status,
+    start_server,
+    stop_server,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -10,7 +10,16 @@ from tests.conftest import ROOT
 
 def test_bench_pull_runs_tiny(label_studio_server):
     _, data_dir = label_studio_server
-    command = [sys.executable, str(ROOT / "bench" / "pull.py"), "--n", "12", "--repeat", "1", "--data-dir", str(data_dir)]
+    command = [
+        sys.executable,
+        str(ROOT / "bench" / "pull.py"),
+        "--n",
+        "12",
+        "--repeat",
+        "1",
+        "--data-dir",
+        str(data_dir),
+    ]
     result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=300)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()

@@ -16,7 +16,9 @@ def test_bench_push_runs_tiny(label_studio_server):
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0].startswith("20 synthetic articles (~3.9 KB, Arabic and Latin script), Label Studio at http://127.0.0.1:")
+    assert lines[0].startswith(
+        "20 synthetic articles (~3.9 KB, Arabic and Latin script), Label Studio at http://127.0.0.1:"
+    )
     assert lines[0].endswith(", best of 1 round")
     names = [line[:36].strip() for line in lines[2:7]]
     assert names == [

@@ -21,10 +21,10 @@ from click.testing import CliRunner
 from curation.cli import cli
 from curation.core.corpus import load_corpus
 from curation.core.normalize import Normalized
-from curation.release.source import read_annotations, read_documents
 from curation.core.schema import load_schema
-from curation.labelstudio.server import free_port, server_status, stop_server
 from curation.core.validate import validate
+from curation.labelstudio.server import free_port, server_status, stop_server
+from curation.release.source import read_annotations, read_documents
 from tests.conftest import ROOT
 
 RELEASE = ROOT / "exports" / "geonews-ie" / "1.0.0"
@@ -36,9 +36,16 @@ CONFIG_ROWS = {"documents": 5, "triples": 210, "entities": 115, "tokens": 5}
 def demo(tmp_path_factory):
     """(completed process, output folder) of one demo run; its Label Studio is stopped afterwards."""
     out = tmp_path_factory.mktemp("demo") / "demo-out"
-    env = {**os.environ, "DEMO_OUT": str(out), "DEMO_PORT": str(free_port()), "DEMO_BIN": str(Path(sys.executable).parent)}
+    env = {
+        **os.environ,
+        "DEMO_OUT": str(out),
+        "DEMO_PORT": str(free_port()),
+        "DEMO_BIN": str(Path(sys.executable).parent),
+    }
     try:
-        done = subprocess.run(["bash", "scripts/demo.sh"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+        done = subprocess.run(
+            ["bash", "scripts/demo.sh"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600
+        )
         yield done, out
     finally:
         stop_server(data_dir=out / "labelstudio")
@@ -137,7 +144,10 @@ def test_the_committed_card_names_the_dataset_and_says_the_maintainers_made_the_
         "task_ids:\n- named-entity-recognition\nannotations_creators:\n- expert-generated\nlanguage_creators:\n"
         "- found\ntags:\n- relation-extraction\n- entity-linking\n- information-extraction\n- news\nconfigs:\n"
     )
-    assert "\n---\n\n# GeoNews-IE\n\nVersion **1.0.0** of `geonews-ie`: 5 news articles in Arabic, English and Swahili," in card
+    assert (
+        "\n---\n\n# GeoNews-IE\n\nVersion **1.0.0** of `geonews-ie`: 5 news articles in Arabic, English and Swahili,"
+        in card
+    )
     build = json.loads((RELEASE / "source" / "build.json").read_text(encoding="utf-8"))
     assert (build["pretty_name"], build["annotations_creators"]) == ("GeoNews-IE", ["expert-generated"])
 
@@ -157,7 +167,9 @@ def test_compare_accepts_a_copy_with_other_snapshot_files(tmp_path):
     (copy / "MANIFEST.sha256").write_text("")
     done = compare(copy, RELEASE)
     assert (done.returncode, done.stderr) == (0, "")
-    assert done.stdout.startswith(f"Same dataset: all 6 data, card and changelog files of {copy} are byte-identical to {RELEASE}.\n")
+    assert done.stdout.startswith(
+        f"Same dataset: all 6 data, card and changelog files of {copy} are byte-identical to {RELEASE}.\n"
+    )
 
 
 def test_compare_names_every_file_that_differs(tmp_path):

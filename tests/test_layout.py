@@ -23,7 +23,7 @@ STAGES = ("core", "labelstudio", "project", "review", "release", "evaluate", "cl
 
 #: Modules that compute over plain data: no network, no files, no exit, no printing.
 PURE = (
-    "core.records", "core.convert", "core.validate",
+    "core.records", "core.convert", "core.codes", "core.validate",
     "review.agreement", "review.pairwise", "review.kappa", "review.adjudicate", "review.conflicts",
     "release.splits", "release.tokens", "release.tagging", "release.entities",
     "evaluate.ner", "evaluate.relations", "evaluate.textnorm",
@@ -72,7 +72,9 @@ def stage(name: str) -> str | None:
 def importers(library: str) -> list[str]:
     """The curation modules that import ``library`` or one of its submodules."""
     return sorted(
-        name for name, path in MODULES.items() if any(n == library or n.startswith(f"{library}.") for n in imports(path))
+        name
+        for name, path in MODULES.items()
+        if any(n == library or n.startswith(f"{library}.") for n in imports(path))
     )
 
 
@@ -125,7 +127,9 @@ def test_module_names_do_not_repeat_their_package():
 
 
 def test_no_module_is_too_long_without_a_reason():
-    long = {name: n for name, path in MODULES.items() if (n := len(path.read_text(encoding="utf-8").splitlines())) > 400}
+    long = {
+        name: n for name, path in MODULES.items() if (n := len(path.read_text(encoding="utf-8").splitlines())) > 400
+    }
     assert long == {}
 
 

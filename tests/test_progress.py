@@ -11,7 +11,9 @@ def test_one_bar_per_stage_on_stderr(capsys):
         bars("import", 10, 10)
         bars("download", 2_000_000, 2_000_000)
         assert {stage: (bar.n, bar.total, bar.unit) for stage, bar in bars.bars.items()} == {
-            "import": (10, 10, " tasks"), "download": (2_000_000, 2_000_000, "B")}
+            "import": (10, 10, " tasks"),
+            "download": (2_000_000, 2_000_000, "B"),
+        }
     out, err = capsys.readouterr()
     assert out == ""
     assert "import:   0%|          | 0/10" in err and "download:   0%|          | 0.00/2.00M" in err

@@ -12,10 +12,10 @@ import pytest
 
 from curation.core.corpus import load_corpus
 from curation.core.normalize import Normalized
-from curation.project.preannotations import load_preannotations
 from curation.core.records import Annotation, Document
 from curation.core.schema import load_schema
 from curation.core.validate import trim_span, validate
+from curation.project.preannotations import load_preannotations
 from tests.conftest import ROOT
 
 SEED_FILE = ROOT / "corpus" / "seed_annotations.jsonl"
@@ -139,8 +139,11 @@ def test_hand_checked_mentions(seed):
 
 
 def test_hand_checked_relations(seed):
-    assert {("kim_jong_un", "met_with", "vladimir_putin"), ("kim_jong_un", "leader_of", "north_korea"),
-            ("vladimir_putin", "leader_of", "russia")} <= _facts(seed, "000_4a139d2d5ec5e102")
+    assert {
+        ("kim_jong_un", "met_with", "vladimir_putin"),
+        ("kim_jong_un", "leader_of", "north_korea"),
+        ("vladimir_putin", "leader_of", "russia"),
+    } <= _facts(seed, "000_4a139d2d5ec5e102")
     assert ("un_security_council", "sanctions", "north_korea") in _facts(seed, "003_37c1237100320103")
     assert ("north_korea", "supplies", "russia") in _facts(seed, "002_dae5d3a25b77d1e6")  # reported speculation
     assert ("pyongyang", "seeks_support_from", "russia") in _facts(seed, "004_943f27995bdec5c1")
@@ -189,8 +192,10 @@ def test_builder_refuses_cut_words_unless_glued_or_an_arabic_proclitic():
 
 
 def test_builder_refuses_overlaps_bad_types_and_ids():
-    problems = _check("North Korea", [("North Korea", 1, "GPE", "north_korea"), ("Korea", 1, "GPE", "Korea"),
-                                      ("North", 1, "NORP", "north")])
+    problems = _check(
+        "North Korea",
+        [("North Korea", 1, "GPE", "north_korea"), ("Korea", 1, "GPE", "Korea"), ("North", 1, "NORP", "north")],
+    )
     assert problems == [
         "m2: 'Korea' has entity id 'Korea', which does not match ^[a-z0-9]+(_[a-z0-9]+)*$",
         "m3: 'North' has type 'NORP', not one of ['DATE', 'EVENT', 'FAC', 'GPE', 'LOC', 'ORG', 'PER', 'VEHICLE', "
@@ -208,9 +213,18 @@ def test_builder_refuses_disallowed_and_repeated_relations():
     putin_again = Mention("m3", 20, 25, "Putin", "PER", "vladimir_putin")
     problems: list[str] = []
     relations = builder.build_relations(
-        [("met_with", "k", "p"), ("met_with", "p2", "k"), ("leader_of", "k", "p"), ("likes", "k", "p"),
-         ("visited", "k", "nobody")],
-        {"k": kim, "p": putin, "p2": putin_again}, load_schema(), "d.py", problems)
+        [
+            ("met_with", "k", "p"),
+            ("met_with", "p2", "k"),
+            ("leader_of", "k", "p"),
+            ("likes", "k", "p"),
+            ("visited", "k", "nobody"),
+        ],
+        {"k": kim, "p": putin, "p2": putin_again},
+        load_schema(),
+        "d.py",
+        problems,
+    )
     assert problems == [
         "d.py relation 2 met_with(p2, k): the same fact as relation 1 (one relation per document per fact)",
         "d.py relation 3 leader_of(k, p): leader_of does not allow PER -> PER",
@@ -218,5 +232,7 @@ def test_builder_refuses_disallowed_and_repeated_relations():
         "d.py relation 5 visited(k, nobody): no mention has key 'nobody'",
     ]
     assert [(r.id, r.type, r.head, r.tail) for r in relations] == [
-        ("r1", "leader_of", "m1", "m2"), ("r2", "met_with", "m1", "m2"), ("r3", "met_with", "m3", "m1"),
+        ("r1", "leader_of", "m1", "m2"),
+        ("r2", "met_with", "m1", "m2"),
+        ("r3", "met_with", "m3", "m1"),
     ]

@@ -94,8 +94,9 @@ def occurrences(text: str, surface: str) -> list[int]:
 def resolve(entry: tuple, text: str, where: str, problems: list[str]) -> Spec | None:
     """``(surface, n | [start, end], type, entity_id[, key])`` -> offsets, or a problem."""
     if not (4 <= len(entry) <= 5):
-        problems.append(f"{where}: expected (surface, occurrence or [start, end], type, entity id[, key]), "
-                        f"got {entry!r}")
+        problems.append(
+            f"{where}: expected (surface, occurrence or [start, end], type, entity id[, key]), got {entry!r}"
+        )
         return None
     surface, position, typ, entity_id, *rest = entry
     if isinstance(position, int):
@@ -127,8 +128,9 @@ def _inside_word(text: str, start: int, end: int, arabic: bool) -> str | None:
     return None
 
 
-def check_spans(specs: list[Spec], doc: Document, glued: set[tuple[str, int]], schema: Schema,
-                problems: list[str]) -> None:
+def check_spans(
+    specs: list[Spec], doc: Document, glued: set[tuple[str, int]], schema: Schema, problems: list[str]
+) -> None:
     """Span text, edges, word boundaries, types, ids and overlaps of one document's mentions."""
     text = doc.text
     glued_at = set()
@@ -139,28 +141,35 @@ def check_spans(specs: list[Spec], doc: Document, glued: set[tuple[str, int]], s
         else:
             problems.append(f"{doc.doc_id}: GLUED names {surface!r} occurrence {n}, which does not exist")
     for spec in specs:
-        span = text[spec.start:spec.end]
+        span = text[spec.start : spec.end]
         if trim_span(text, spec.start, spec.end) != (spec.start, spec.end):
             problems.append(f"{spec.where}: {span!r} starts or ends with whitespace or punctuation")
         cut = _inside_word(text, spec.start, spec.end, doc.language == "ar")
         if cut and spec.start not in glued_at:
-            problems.append(f"{spec.where}: {span!r} {cut} (context {text[max(0, spec.start - 15):spec.end + 15]!r}); "
-                            "fix the span, or list it in GLUED if the source text glues the words")
+            problems.append(
+                f"{spec.where}: {span!r} {cut} (context {text[max(0, spec.start - 15) : spec.end + 15]!r}); "
+                "fix the span, or list it in GLUED if the source text glues the words"
+            )
         if spec.type not in schema.entity_labels:
             problems.append(f"{spec.where}: {span!r} has type {spec.type!r}, not one of {sorted(schema.entity_labels)}")
         if not schema.entity_id_regex.fullmatch(spec.entity_id or ""):
-            problems.append(f"{spec.where}: {span!r} has entity id {spec.entity_id!r}, "
-                            f"which does not match {schema.entity_id_pattern}")
+            problems.append(
+                f"{spec.where}: {span!r} has entity id {spec.entity_id!r}, "
+                f"which does not match {schema.entity_id_pattern}"
+            )
     ordered = sorted(specs, key=lambda s: (s.start, s.end))
     for before, after in zip(ordered, ordered[1:]):
         if after.start < before.end:
             same = (before.start, before.end) == (after.start, after.end)
-            problems.append(f"{after.where}: {text[after.start:after.end]!r} {'duplicates' if same else 'overlaps'} "
-                            f"{text[before.start:before.end]!r} ({before.where}); seed mentions are flat")
+            problems.append(
+                f"{after.where}: {text[after.start : after.end]!r} {'duplicates' if same else 'overlaps'} "
+                f"{text[before.start : before.end]!r} ({before.where}); seed mentions are flat"
+            )
 
 
-def build_document(path: Path, documents: dict[str, Document], schema: Schema,
-                   problems: list[str]) -> tuple[Annotation, list[Spec]] | None:
+def build_document(
+    path: Path, documents: dict[str, Document], schema: Schema, problems: list[str]
+) -> tuple[Annotation, list[Spec]] | None:
     """One data file -> one annotation record (mentions and relations), or problems."""
     data: dict[str, Any] = runpy.run_path(str(path))
     doc = documents.get(data.get("DOC_ID", ""))
@@ -172,7 +181,7 @@ def build_document(path: Path, documents: dict[str, Document], schema: Schema,
     check_spans(specs, doc, set(data.get("GLUED", ())), schema, problems)
     ordered = sorted(specs, key=lambda s: (s.start, s.end))
     mention_at = {
-        (s.start, s.end): Mention(f"m{n}", s.start, s.end, doc.text[s.start:s.end], s.type, s.entity_id)
+        (s.start, s.end): Mention(f"m{n}", s.start, s.end, doc.text[s.start : s.end], s.type, s.entity_id)
         for n, s in enumerate(ordered, start=1)
     }
     by_key: dict[str, Mention] = {}
@@ -192,8 +201,9 @@ def build_document(path: Path, documents: dict[str, Document], schema: Schema,
     return annotation, specs
 
 
-def build_relations(entries: list[tuple], by_key: dict[str, Mention], schema: Schema, where: str,
-                    problems: list[str]) -> tuple[Relation, ...]:
+def build_relations(
+    entries: list[tuple], by_key: dict[str, Mention], schema: Schema, where: str, problems: list[str]
+) -> tuple[Relation, ...]:
     """Relations between keyed mentions, checked against the schema, numbered by offsets."""
     found: list[tuple[str, Mention, Mention]] = []
     seen: dict[tuple, int] = {}
@@ -289,8 +299,10 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(stats(annotations, read_documents()), indent=2))
     if args.check:
         if not OUTPUT.exists() or OUTPUT.read_text(encoding="utf-8") != text:
-            print(f"Error: {OUTPUT.relative_to(ROOT)} is out of date; run python corpus/seed/build_annotations.py",
-                  file=sys.stderr)
+            print(
+                f"Error: {OUTPUT.relative_to(ROOT)} is out of date; run python corpus/seed/build_annotations.py",
+                file=sys.stderr,
+            )
             return 1
         return 0
     if not args.stats:

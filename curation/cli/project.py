@@ -7,10 +7,17 @@ from pathlib import Path
 import click
 
 from curation.cli.base import (
-    ProgressBars, cli, data_dir_option, echo_json, json_option, project_option, quiet_option, reports_errors, say,
+    ProgressBars,
+    cli,
+    data_dir_option,
+    echo_json,
+    json_option,
+    project_option,
+    quiet_option,
+    reports_errors,
+    say,
     show_progress,
 )
-
 
 # --- schema --------------------------------------------------------------------------------
 
@@ -99,16 +106,32 @@ def server_status_command(data_dir: Path, as_json: bool) -> None:
 
 
 @cli.command("push")
-@click.option("--corpus", type=click.Path(path_type=Path), default=Path("corpus"), show_default=True,
-              help="Corpus folder (NAME.txt + NAME.json per article) or JSONL file (one article per line).")
+@click.option(
+    "--corpus",
+    type=click.Path(path_type=Path),
+    default=Path("corpus"),
+    show_default=True,
+    help="Corpus folder (NAME.txt + NAME.json per article) or JSONL file (one article per line).",
+)
 @project_option
-@click.option("--predictions", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Pre-annotations to import: JSONL, one annotation record per line, each with doc_id and "
-                   "model_version. Imported once per task and model_version.")
-@click.option("--overlap", type=click.IntRange(min=1), default=None,
-              help="How many annotators label each article (sets it for every task of the project).")
-@click.option("--update-config", is_flag=True,
-              help="Apply the schema's label config when the project's differs (otherwise the push stops).")
+@click.option(
+    "--predictions",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Pre-annotations to import: JSONL, one annotation record per line, each with doc_id and "
+    "model_version. Imported once per task and model_version.",
+)
+@click.option(
+    "--overlap",
+    type=click.IntRange(min=1),
+    default=None,
+    help="How many annotators label each article (sets it for every task of the project).",
+)
+@click.option(
+    "--update-config",
+    is_flag=True,
+    help="Apply the schema's label config when the project's differs (otherwise the push stops).",
+)
 @click.option("--dry-run", is_flag=True, help="Show what would happen; change nothing.")
 @json_option
 @quiet_option
@@ -123,8 +146,8 @@ def push_command(corpus: Path, project_title: str, predictions: Path | None, ove
     changed after it was pushed is refused (never duplicated, never replaced).
     """
     from curation.core.corpus import load_corpus
-    from curation.project.push import push
     from curation.labelstudio.server import resolve_connection
+    from curation.project.push import push
 
     documents = load_corpus(corpus)  # bad input is reported before any server is needed
     with ProgressBars(show_progress(quiet)) as bars:
@@ -145,8 +168,12 @@ def push_command(corpus: Path, project_title: str, predictions: Path | None, ove
 
 
 @cli.command("pull")
-@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="Snapshot file to write (Label Studio JSON export); FILE.sha256 is written beside it.")
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Snapshot file to write (Label Studio JSON export); FILE.sha256 is written beside it.",
+)
 @project_option
 @data_dir_option
 @quiet_option
@@ -157,11 +184,14 @@ def pull_command(out: Path, project_title: str, data_dir: Path, quiet: bool) -> 
     Written atomically (temporary file, then rename) with its sha256 in FILE.sha256.
     Transient failures are retried with backoff.
     """
-    from curation.project.pull import pull
     from curation.labelstudio.server import resolve_connection
+    from curation.project.pull import pull
 
-    bars = ProgressBars(show_progress(quiet), units={"download": "B"}, announcements={
-        "export": "Label Studio is building the snapshot (about 30 s per 10,000 annotated tasks)..."})
+    bars = ProgressBars(
+        show_progress(quiet),
+        units={"download": "B"},
+        announcements={"export": "Label Studio is building the snapshot (about 30 s per 10,000 annotated tasks)..."},
+    )
     with bars:
         report = pull(resolve_connection(data_dir=data_dir), project_title=project_title, out=out, progress=bars)
     if not quiet:
@@ -169,7 +199,9 @@ def pull_command(out: Path, project_title: str, data_dir: Path, quiet: bool) -> 
             say(f"Read {len(report.repaired_tasks)} tasks again from the API: the export lacked some of their "
                 "annotations or predictions.")  # fmt: skip
         if report.unresolved_tasks:
-            ids = ", ".join(map(str, report.unresolved_tasks[:10])) + (" ..." if len(report.unresolved_tasks) > 10 else "")
+            ids = ", ".join(map(str, report.unresolved_tasks[:10])) + (
+                " ..." if len(report.unresolved_tasks) > 10 else ""
+            )
             say(f"Tasks {ids} still have fewer annotations or predictions than Label Studio's counters say (someone "
                 "annotating right now, or stale counters); pull again later to include them.")  # fmt: skip
         if report.unknown_annotators:
@@ -185,22 +217,28 @@ def pull_command(out: Path, project_title: str, data_dir: Path, quiet: bool) -> 
 
 
 @cli.command("accept-predictions")
-@click.option("--model-version", required=True, metavar="V",
-              help="Accept the predictions of this model version (as pushed with `curation push --predictions`).")
+@click.option(
+    "--model-version",
+    required=True,
+    metavar="V",
+    help="Accept the predictions of this model version (as pushed with `curation push --predictions`).",
+)
 @project_option
 @data_dir_option
 @json_option
 @quiet_option
 @reports_errors  # fmt: skip
-def accept_predictions_command(model_version: str, project_title: str, data_dir: Path, as_json: bool, quiet: bool) -> None:
+def accept_predictions_command(
+    model_version: str, project_title: str, data_dir: Path, as_json: bool, quiet: bool
+) -> None:
     """Accept pre-annotations as annotations, as an annotator who submits them unchanged would.
 
     For every task holding a prediction of model version V with no annotation created from it
     yet, creates an annotation with the prediction's result (parent_prediction set). This is
     the step human annotators replace in a real project. Running it again creates nothing.
     """
-    from curation.project.accept import accept_predictions
     from curation.labelstudio.server import resolve_connection
+    from curation.project.accept import accept_predictions
 
     with ProgressBars(show_progress(quiet)) as bars:
         report = accept_predictions(resolve_connection(data_dir=data_dir), project_title=project_title,

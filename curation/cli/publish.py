@@ -10,7 +10,6 @@ import click
 from curation import __version__
 from curation.cli.base import cli, echo_json, json_option, reports_errors, say
 
-
 # --- release -------------------------------------------------------------------------------
 
 
@@ -23,7 +22,9 @@ from curation.cli.base import cli, echo_json, json_option, reports_errors, say
 @click.option("--split-config", default=None, metavar="SPEC",
               help="Splits of new documents as name=fraction pairs, e.g. train=0.8,test=0.2 "
                    "(default: the previous release's, else test=1). Released documents keep their split.")  # fmt: skip
-@click.option("--split-seed", default=None, help="Seed of the split draw (default: the previous release's, else 'curation').")
+@click.option(
+    "--split-seed", default=None, help="Seed of the split draw (default: the previous release's, else 'curation')."
+)
 @click.option("--force-version", "force_version", default=None, metavar="REASON",
               help="Allow a version bump that does not match the change; REASON goes into the changelog.")  # fmt: skip
 @click.option("--notes", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
@@ -61,8 +62,8 @@ def release_command(snapshot: Path | None, version: str | None, exports: Path, n
     version, to release while validation reports errors, and a bump that does not match the change.
     """
     from curation.core.errors import ReleaseError
-    from curation.release.run import check_release, release_snapshot
     from curation.core.schema import DEFAULT_SCHEMA_PATH
+    from curation.release.run import check_release, release_snapshot
 
     if check_dir is not None:
         if snapshot is not None or version is not None:
@@ -91,7 +92,9 @@ def release_command(snapshot: Path | None, version: str | None, exports: Path, n
             annotations_creators=annotations_creators,
         )  # fmt: skip
         folder = result.path
-        change = f"{result.level} change since {result.previous_version}" if result.previous_version else "first release"
+        change = (
+            f"{result.level} change since {result.previous_version}" if result.previous_version else "first release"
+        )
         say(f"Released {result.version} ({change}): {result.counts['documents']} documents, "
             f"{result.counts['mentions']} mentions, {result.counts['relations']} relations, {result.files} files.")  # fmt: skip
     pushed = None
@@ -106,7 +109,12 @@ def release_command(snapshot: Path | None, version: str | None, exports: Path, n
             out |= {"version": result.version, "previous_version": result.previous_version, "change": result.level,
                     "counts": dict(result.counts)}  # fmt: skip
         if pushed is not None:
-            out["hub"] = {"repo_id": pushed.repo_id, "commit": pushed.commit, "tag": pushed.tag, "url": pushed.commit_url}
+            out["hub"] = {
+                "repo_id": pushed.repo_id,
+                "commit": pushed.commit,
+                "tag": pushed.tag,
+                "url": pushed.commit_url,
+            }
         echo_json(out)
     elif result is not None or pushed is not None:
         if result is not None:
@@ -119,14 +127,29 @@ def release_command(snapshot: Path | None, version: str | None, exports: Path, n
 
 
 @cli.command("evaluate")
-@click.option("--gold", "gold", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="Release folder (exports/<name>/<version>) or any dataset folder with a documents config.")
-@click.option("--predictions", "predictions", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="Prediction JSONL file: one line per document (schemas/predictions.schema.json).")
+@click.option(
+    "--gold",
+    "gold",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Release folder (exports/<name>/<version>) or any dataset folder with a documents config.",
+)
+@click.option(
+    "--predictions",
+    "predictions",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Prediction JSONL file: one line per document (schemas/predictions.schema.json).",
+)
 @click.option("--split", default="test", show_default=True, help="Split of the gold to score against.")
-@click.option("--schema", "schema_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Schema giving the types and symmetric relations (default: the release's source/schema.json, "
-                   "else schemas/schema.json).")
+@click.option(
+    "--schema",
+    "schema_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Schema giving the types and symmetric relations (default: the release's source/schema.json, "
+    "else schemas/schema.json).",
+)
 @json_option
 @reports_errors  # fmt: skip
 def evaluate_command(gold: Path, predictions: Path, split: str, schema_path: Path | None, as_json: bool) -> None:

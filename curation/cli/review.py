@@ -8,7 +8,6 @@ import click
 
 from curation.cli.base import cli, data_dir_option, echo_json, json_option, project_option, reports_errors, say
 
-
 # --- validate ------------------------------------------------------------------------------
 
 
@@ -24,10 +23,20 @@ def _parse_severities(values: tuple[str, ...]) -> dict[str, str]:
 
 @cli.command("validate")
 @click.argument("snapshot", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--severity", "severity", multiple=True, metavar="CODE=LEVEL",
-              help="Make a check an error or a warning, e.g. --severity V005=error (repeatable).")
-@click.option("--schema", "schema_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Schema file (default: schemas/schema.json).")
+@click.option(
+    "--severity",
+    "severity",
+    multiple=True,
+    metavar="CODE=LEVEL",
+    help="Make a check an error or a warning, e.g. --severity V005=error (repeatable).",
+)
+@click.option(
+    "--schema",
+    "schema_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Schema file (default: schemas/schema.json).",
+)
 @json_option
 @reports_errors  # fmt: skip
 def validate_command(snapshot: Path, severity: tuple[str, ...], schema_path: Path | None, as_json: bool) -> None:
@@ -63,8 +72,12 @@ _schema_option = click.option(
 
 @cli.command("agreement")
 @_snapshot_argument
-@click.option("--plot", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Also write a PNG heatmap of strict mention F1 (annotator pair x entity type) to this file.")
+@click.option(
+    "--plot",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also write a PNG heatmap of strict mention F1 (annotator pair x entity type) to this file.",
+)
 @_schema_option
 @json_option
 @reports_errors  # fmt: skip
@@ -91,14 +104,26 @@ def agreement_command(snapshot: Path, plot: Path | None, schema_path: Path | Non
 
 @cli.command("adjudicate")
 @_snapshot_argument
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write the gold (JSONL, one document per line, decision log included) to this file.")
-@click.option("--single", type=click.Choice(["accept", "reject"]), default="accept", show_default=True,
-              help="Documents with a single annotation: accept it as gold (status single_annotated) or hold "
-                   "them back until a second annotator labels them.")
-@click.option("--push", is_flag=True,
-              help="Send each conflicted document's merged draft to Label Studio as a prediction "
-                   "(model version adjudication-<date>) for a reviewer to resolve and flag as ground truth.")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the gold (JSONL, one document per line, decision log included) to this file.",
+)
+@click.option(
+    "--single",
+    type=click.Choice(["accept", "reject"]),
+    default="accept",
+    show_default=True,
+    help="Documents with a single annotation: accept it as gold (status single_annotated) or hold "
+    "them back until a second annotator labels them.",
+)
+@click.option(
+    "--push",
+    is_flag=True,
+    help="Send each conflicted document's merged draft to Label Studio as a prediction "
+    "(model version adjudication-<date>) for a reviewer to resolve and flag as ground truth.",
+)
 @project_option
 @data_dir_option
 @_schema_option
@@ -111,9 +136,9 @@ def adjudicate_command(snapshot: Path, out: Path | None, single: str, push: bool
     Prints the outcome and every open conflict with each annotator's version (--json for
     machines). Documents with conflicts stay out of the gold until resolved.
     """
+    from curation.labelstudio.server import resolve_connection
     from curation.review.gold import adjudication_dict, adjudication_text
     from curation.review.run import run_adjudication
-    from curation.labelstudio.server import resolve_connection
 
     connection = resolve_connection(data_dir=data_dir) if push else None
     run = run_adjudication(snapshot, out=out, accept_single=single == "accept", push=push,

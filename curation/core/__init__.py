@@ -9,6 +9,7 @@ loader, ``normalize.load_snapshot``, ``check``). It imports nothing from the sta
 - :mod:`~curation.core.corpus`     the article folder or JSONL, checked line by line
 - :mod:`~curation.core.convert`    records <-> Label Studio results
 - :mod:`~curation.core.normalize`  a raw export snapshot -> records (pseudonymized annotators)
-- :mod:`~curation.core.validate`   the V001-V023 checks over records
+- :mod:`~curation.core.codes`      the validation codes V001-V023: name, severity, meaning
+- :mod:`~curation.core.validate`   those checks over records
 - :mod:`~curation.core.check`      the file edge of validation (read, validate, report)
 """

@@ -6,8 +6,8 @@ validate`` calls.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Mapping
 
 from curation.core.normalize import load_snapshot
 from curation.core.schema import DEFAULT_SCHEMA_PATH, load_schema

@@ -12,8 +12,9 @@ differ after any character outside the Basic Multilingual Plane (emoji, some CJK
 from __future__ import annotations
 
 import bisect
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from curation.core.records import Mention, Relation
 from curation.core.schema import ENTITY_ID_NAME, LABELS_NAME, TEXT_NAME
@@ -99,9 +100,7 @@ def relation_result(relation: Relation) -> dict[str, Any]:
     }
 
 
-def to_ls_results(
-    text: str, mentions: Iterable[Mention], relations: Iterable[Relation]
-) -> list[dict[str, Any]]:
+def to_ls_results(text: str, mentions: Iterable[Mention], relations: Iterable[Relation]) -> list[dict[str, Any]]:
     """Mentions and relations of one document as one Label Studio ``result`` list."""
     results: list[dict[str, Any]] = []
     for mention in mentions:

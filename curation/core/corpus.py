@@ -10,8 +10,9 @@ translation, no normalization, so offsets refer to exactly the published bytes.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import Any
 
 from curation.core.errors import CorpusError
 from curation.core.records import DOCUMENT_FIELDS, Document
@@ -70,7 +71,9 @@ def _read_folder(folder: Path) -> Iterator[tuple[Document, str]]:
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             raise CorpusError(f"{meta_path}: invalid JSON ({exc}). Fix the metadata file.")
         if not isinstance(meta, dict):
-            raise CorpusError(f'{meta_path}: metadata must be a JSON object such as {{"doc_id": ..., "language": ...}}.')
+            raise CorpusError(
+                f'{meta_path}: metadata must be a JSON object such as {{"doc_id": ..., "language": ...}}.'
+            )
         text = _decode(text_path.read_bytes(), str(text_path))
         yield _document(meta, text, str(text_path), metadata_where=str(meta_path)), str(text_path)
 

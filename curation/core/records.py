@@ -13,8 +13,9 @@ by ``schemas/record.schema.json``.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
-from typing import Any, Mapping
+from typing import Any
 
 #: The document fields that are neither the text nor free-form metadata.
 DOCUMENT_FIELDS = ("doc_id", "language", "source", "url", "published", "title")
@@ -50,7 +51,7 @@ class Document:
         return data
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "Document":
+    def from_dict(cls, data: Mapping[str, Any]) -> Document:
         known = {name: data.get(name) for name in DOCUMENT_FIELDS}
         return cls(text=data["text"], meta=dict(data.get("meta") or {}), **known)
 
@@ -120,7 +121,7 @@ class Annotation:
         return data
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "Annotation":
+    def from_dict(cls, data: Mapping[str, Any]) -> Annotation:
         """Build from the JSON form; ``document`` (if present) is read by :func:`document_of`."""
         names = {f.name for f in fields(cls)} - {"mentions", "relations"}
         values = {k: v for k, v in data.items() if k in names}

@@ -27,7 +27,7 @@ that can overlap it (found by bisection on the sorted starts): same result, fewe
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from typing import Sequence
+from collections.abc import Sequence
 
 STRATEGIES = ("strict", "exact", "partial", "ent_type")
 #: nervaluate's default: an overlap counts when it covers at least this % of the gold span.

@@ -19,9 +19,10 @@ line and the fix.
 from __future__ import annotations
 
 import json
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Collection, Iterable, Iterator, Mapping
+from typing import Any
 
 from curation.core.errors import PredictionsError
 from curation.core.records import Mention, Relation
@@ -124,12 +125,16 @@ def _parse_line(line: str, where: str, texts: Mapping[str, str], types: _Types, 
     try:
         data = json.loads(line)
     except json.JSONDecodeError as exc:
-        raise PredictionsError(f"{where}: invalid JSON ({exc.msg} at column {exc.colno}). Write one JSON object per line.")
+        raise PredictionsError(
+            f"{where}: invalid JSON ({exc.msg} at column {exc.colno}). Write one JSON object per line."
+        )
     if not isinstance(data, dict):
         raise PredictionsError(f"{where}: expected a JSON object, got {_kind(data)}. Write one JSON object per line.")
     doc_id = data.get("doc_id")
     if not isinstance(doc_id, str):
-        raise PredictionsError(f"{where}: missing or non-string doc_id. Every line needs the doc_id of a gold document.")
+        raise PredictionsError(
+            f"{where}: missing or non-string doc_id. Every line needs the doc_id of a gold document."
+        )
     text = texts.get(doc_id)
     if text is None:
         raise PredictionsError(
@@ -229,7 +234,9 @@ def _triples(items: list[Any], where: str, types: _Types) -> tuple[Triple, ...]:
         if not isinstance(item, dict) or not (
             type(item.get("subject")) is str and type(item.get("predicate")) is str and type(item.get("object")) is str
         ):
-            raise PredictionsError(f"{where}: triple {index} must be an object with string subject, predicate and object.")
+            raise PredictionsError(
+                f"{where}: triple {index} must be an object with string subject, predicate and object."
+            )
         if item["predicate"] not in types.relations:
             raise PredictionsError(
                 f"{where}: triple {index} has unknown predicate {item['predicate']!r}. Use one of: {types.relation_hint}."
@@ -255,7 +262,9 @@ def output_line(output: SystemOutput) -> str:
     """One JSONL line of the prediction format for ``output`` (what the reference systems write)."""
     data = {
         "doc_id": output.doc_id,
-        "mentions": [{"id": m.id, "start": m.start, "end": m.end, "type": m.type, "text": m.text} for m in output.mentions],
+        "mentions": [
+            {"id": m.id, "start": m.start, "end": m.end, "type": m.type, "text": m.text} for m in output.mentions
+        ],
         "relations": [{"head": r.head, "tail": r.tail, "type": r.type} for r in output.relations],
         "triples": [{"subject": t.subject, "predicate": t.predicate, "object": t.object} for t in output.triples],
     }

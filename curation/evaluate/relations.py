@@ -22,7 +22,7 @@ fact earn one match and the other counts as spurious.
 
 from __future__ import annotations
 
-from typing import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 
 from curation.evaluate.textnorm import normalize_alias
 
@@ -105,13 +105,17 @@ class AliasIndex:
         return self.entities.get(normalized) or set()
 
 
-def gold_triple_key(subject_id: str, predicate: str, object_id: str, symmetric: Collection[str]) -> tuple[str, str, str]:
+def gold_triple_key(
+    subject_id: str, predicate: str, object_id: str, symmetric: Collection[str]
+) -> tuple[str, str, str]:
     if predicate in symmetric and object_id < subject_id:
         subject_id, object_id = object_id, subject_id
     return (subject_id, predicate, object_id)
 
 
-def predicted_triple_key(subject: str, predicate: str, object_: str, symmetric: Collection[str]) -> tuple[str, str, str]:
+def predicted_triple_key(
+    subject: str, predicate: str, object_: str, symmetric: Collection[str]
+) -> tuple[str, str, str]:
     return gold_triple_key(normalize_alias(subject), predicate, normalize_alias(object_), symmetric)
 
 

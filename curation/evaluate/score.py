@@ -21,17 +21,25 @@ deduplicated graph (gold: entity ids; predicted: normalized strings) and matches
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Collection, Iterable, Mapping
+from typing import Any
 
 from curation.core.errors import CurationError
 from curation.evaluate.ner import add_counts, empty_counts, ner_block, score_document
-from curation.evaluate.relations import (
-    RELATION_MODES, AliasIndex, add_set_counts, gold_triple_key, match_triples, predicted_triple_key, prf3,
-    relation_keys, total,
-)  # fmt: skip
 from curation.evaluate.predictions import SystemOutput
+from curation.evaluate.relations import (
+    RELATION_MODES,
+    AliasIndex,
+    add_set_counts,
+    gold_triple_key,
+    match_triples,
+    predicted_triple_key,
+    prf3,
+    relation_keys,
+    total,
+)  # fmt: skip
 
 Span = tuple[int, int, str]
 
@@ -178,7 +186,10 @@ def score(gold: Gold, predictions: Mapping[str, SystemOutput], *, symmetric: Col
                 for label in sorted(rel_type["strict"].keys() | rel_type["boundaries"].keys())
             },
             "triples": {
-                label: {"document": prf3(tri_type.get(label, (0, 0, 0))), "corpus": prf3(corpus_all.get(label, (0, 0, 0)))}
+                label: {
+                    "document": prf3(tri_type.get(label, (0, 0, 0))),
+                    "corpus": prf3(corpus_all.get(label, (0, 0, 0))),
+                }
                 for label in sorted(tri_type.keys() | corpus_all.keys())
             },
         },
@@ -214,9 +225,9 @@ def evaluate_release(
     The schema (types, symmetric relations) is ``schema_path``, else the one the release was
     built with (``source/schema.json``), else ``schemas/schema.json``.
     """
-    from curation.release.hfdata import load_release_config
-    from curation.evaluate.predictions import load_predictions
     from curation.core.schema import DEFAULT_SCHEMA_PATH, load_schema
+    from curation.evaluate.predictions import load_predictions
+    from curation.release.hfdata import load_release_config
 
     released = Path(gold) / "source" / "schema.json"
     schema = load_schema(schema_path or (released if released.is_file() else DEFAULT_SCHEMA_PATH))
@@ -265,7 +276,10 @@ def render_report(report: Mapping[str, Any]) -> str:
     for title, rows in sections:
         out += [f"== {title} ==", head]
         for name, block in rows:
-            cells = [f"{block[c]:>9.4f}" if c in ("precision", "recall", "f1") else f"{block.get(c, '-'):>9}" for c in _COLUMNS]
+            cells = [
+                f"{block[c]:>9.4f}" if c in ("precision", "recall", "f1") else f"{block.get(c, '-'):>9}"
+                for c in _COLUMNS
+            ]
             out.append(" ".join([name.ljust(width)] + cells))
         out.append("")
     return "\n".join(out)

@@ -20,7 +20,7 @@ Nothing else changes: Latin accents, hyphens and punctuation are kept ("Kim Jong
 from __future__ import annotations
 
 import unicodedata
-from functools import lru_cache
+from functools import cache, lru_cache
 
 #: Arabic diacritics and Quranic annotation marks (all combining, none carries a letter).
 ARABIC_DIACRITICS = (
@@ -45,7 +45,7 @@ ARABIC_LETTER_VARIANTS = {
 }
 
 
-@lru_cache(maxsize=None)
+@cache
 def _table() -> dict[int, str | None]:
     """The translation table of steps 2-3, built on first use (the Cf scan takes ~15 ms)."""
     # Unicode has format characters only in planes 0, 1 and 14.

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
 
 from curation.core.errors import LabelStudioError
 from curation.labelstudio.client import (
@@ -13,8 +14,8 @@ from curation.labelstudio.client import (
     get_retrying,
     request,
 )
-from curation.labelstudio.tasks import dm_query, paged_tasks
 from curation.labelstudio.server import Connection
+from curation.labelstudio.tasks import dm_query, paged_tasks
 
 #: Tasks per page when listing tasks with their predictions and annotations in full.
 FULL_PAGE_SIZE = 100

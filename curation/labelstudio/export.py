@@ -7,8 +7,9 @@ a download broken half-way resumes with an HTTP range request.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import requests
 

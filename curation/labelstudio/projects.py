@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 from curation.core.errors import LabelStudioError
 from curation.labelstudio.client import Retry, request, retrying
@@ -30,7 +31,7 @@ class Project:
     task_number: int
 
     @classmethod
-    def from_api(cls, data: Mapping[str, Any]) -> "Project":
+    def from_api(cls, data: Mapping[str, Any]) -> Project:
         return cls(
             id=int(data["id"]),
             title=data["title"],
@@ -111,7 +112,9 @@ def update_project(conn: Connection, project_id: int, *, what: str, **fields: An
 
 def set_label_config(conn: Connection, project_id: int, label_config: str) -> Project:
     """Apply a label config; Label Studio refuses one that drops labels annotations use."""
-    return update_project(conn, project_id, what=f"change the label config of project {project_id}", label_config=label_config)
+    return update_project(
+        conn, project_id, what=f"change the label config of project {project_id}", label_config=label_config
+    )
 
 
 def set_instructions(conn: Connection, project_id: int, instructions_html: str) -> Project:

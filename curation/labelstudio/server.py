@@ -135,9 +135,7 @@ def label_studio_executable() -> str:
     found = shutil.which("label-studio")
     if found:
         return found
-    raise ServerError(
-        "label-studio is not installed. Install the server extra: pip install 'curation[server]'."
-    )
+    raise ServerError("label-studio is not installed. Install the server extra: pip install 'curation[server]'.")
 
 
 def server_status(data_dir: Path | str = DEFAULT_DATA_DIR) -> ServerStatus:
@@ -209,9 +207,7 @@ def start_server(
     while not _healthy(url):
         if process.poll() is not None:
             pid_path.unlink(missing_ok=True)
-            raise ServerError(
-                f"Label Studio exited with code {process.returncode} while starting. See {log_path}."
-            )
+            raise ServerError(f"Label Studio exited with code {process.returncode} while starting. See {log_path}.")
         if time.monotonic() > deadline:
             _terminate(process.pid)
             pid_path.unlink(missing_ok=True)

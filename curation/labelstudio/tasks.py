@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Callable, Iterator, Mapping, Sequence
+from typing import Any
 
 from curation.labelstudio.client import request
 from curation.labelstudio.server import Connection
@@ -102,9 +103,7 @@ def iter_tasks(
         )
 
 
-def import_tasks(
-    conn: Connection, project_id: int, body: bytes, *, timeout: float = 120.0
-) -> list[int]:
+def import_tasks(conn: Connection, project_id: int, body: bytes, *, timeout: float = 120.0) -> list[int]:
     """POST one chunk (a JSON list of tasks, already serialized); return the new task ids in order.
 
     Raises :class:`~curation.labelstudio.client.LabelStudioTimeout` when no answer came in
@@ -117,7 +116,9 @@ def import_tasks(
     return [int(i) for i in response.json().get("task_ids", [])]
 
 
-def wait_until_settled(conn: Connection, project_id: int, *, total_before: int, patience: float, poll: float = 1.0) -> int:
+def wait_until_settled(
+    conn: Connection, project_id: int, *, total_before: int, patience: float, poll: float = 1.0
+) -> int:
     """After a request that may still run on the server, wait until the task count stops moving.
 
     Returns the task count once it has moved away from ``total_before`` and then stayed put for

@@ -14,8 +14,9 @@ predictions to accept is decided in pure code (:func:`plan_accept`) over the tas
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any
 
 from curation import labelstudio as ls
 from curation.core.errors import LabelStudioError

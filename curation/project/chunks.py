@@ -15,9 +15,10 @@ after the last known one, and sends again only the documents that are not there 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any
 
 from curation import labelstudio as ls
 from curation.core.errors import LabelStudioError, PushError
@@ -133,9 +134,7 @@ class ChunkImporter:
     def recover(self, chunk: Chunk, todo: Sequence[int], *, wait: bool) -> dict[int, ls.ExistingTask]:
         """Which of the chunk's documents the server created after all (position -> task)."""
         if wait:
-            ls.wait_until_settled(
-                self.conn, self.project_id, total_before=self.total, patience=max(self.timeout, 10.0)
-            )
+            ls.wait_until_settled(self.conn, self.project_id, total_before=self.total, patience=max(self.timeout, 10.0))
         wanted = {chunk.doc_ids[i]: i for i in todo}
         found: dict[int, ls.ExistingTask] = {}
         for task in ls.iter_tasks(self.conn, self.project_id, after_id=self.max_id):

@@ -9,13 +9,14 @@ predictions are new per ``(task, model_version)``. Task data follows the contrac
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 from curation.core.convert import to_ls_results
 from curation.core.errors import PushError
-from curation.labelstudio import ExistingTask
 from curation.core.records import Annotation, Document
+from curation.labelstudio import ExistingTask
 
 
 @dataclass(frozen=True)

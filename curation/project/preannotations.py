@@ -11,21 +11,22 @@ prediction per model.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from curation.core.errors import PredictionsError
 from curation.core.records import Annotation, Document
 from curation.core.schema import Schema
 
 
-def load_preannotations(
-    path: Path | str, documents: Mapping[str, Document], schema: Schema
-) -> tuple[Annotation, ...]:
+def load_preannotations(path: Path | str, documents: Mapping[str, Document], schema: Schema) -> tuple[Annotation, ...]:
     """The pre-annotations in ``path``, in file order; raise :class:`PredictionsError` on the first bad line."""
     path = Path(path)
     if not path.is_file():
-        raise PredictionsError(f"{path}: no such predictions file. Pass --predictions with a JSONL file of annotation records.")
+        raise PredictionsError(
+            f"{path}: no such predictions file. Pass --predictions with a JSONL file of annotation records."
+        )
     first_line: dict[tuple[str, str], int] = {}
     records: list[Annotation] = []
     with path.open("rb") as handle:
@@ -53,7 +54,9 @@ def _parse(line: str, where: str, documents: Mapping[str, Document], schema: Sch
     try:
         obj = json.loads(line)
     except json.JSONDecodeError as exc:
-        raise PredictionsError(f"{where}: invalid JSON ({exc.msg}). Write one annotation record (a JSON object) per line.")
+        raise PredictionsError(
+            f"{where}: invalid JSON ({exc.msg}). Write one annotation record (a JSON object) per line."
+        )
     if not isinstance(obj, dict):
         raise PredictionsError(f"{where}: expected a JSON object (an annotation record), got {type(obj).__name__}.")
     for key in ("doc_id", "model_version"):
@@ -96,7 +99,7 @@ def _check(record: Annotation, document: Document, schema: Schema, where: str) -
             )
         if text[m.start : m.end] != m.text:
             raise PredictionsError(
-                f"{where}: mention {m.id!r} [{m.start}, {m.end}) is {text[m.start:m.end]!r} in the text of "
+                f"{where}: mention {m.id!r} [{m.start}, {m.end}) is {text[m.start : m.end]!r} in the text of "
                 f"{record.doc_id!r}, not {m.text!r}. Offsets are half-open code points."
             )
         if m.type not in schema.entity_labels:

@@ -18,11 +18,13 @@ import json
 import os
 import tempfile
 import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from curation.core.errors import SnapshotError
+from curation.core.normalize import iter_tasks, pseudonym, sha256_path
 from curation.labelstudio import (
     ExportSnapshot,
     Retry,
@@ -31,7 +33,6 @@ from curation.labelstudio import (
     find_project_retrying,
     task_in_full,
 )
-from curation.core.normalize import iter_tasks, pseudonym, sha256_path
 from curation.labelstudio.server import Connection
 
 #: ``progress(stage, done, total)``: stage is ``export`` (the server builds the snapshot),
@@ -136,7 +137,9 @@ class _Receiver:
             self.progress("download", self.size, None)
 
 
-def _download(conn: Connection, snapshot: ExportSnapshot, handle: Any, retry: Retry, progress: Progress | None) -> _Receiver:
+def _download(
+    conn: Connection, snapshot: ExportSnapshot, handle: Any, retry: Retry, progress: Progress | None
+) -> _Receiver:
     """Download until the file matches the md5 Label Studio computed (bounded tries)."""
     for _ in range(retry.tries):
         receiver = _Receiver(handle, progress)

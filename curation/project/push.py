@@ -14,22 +14,23 @@ Task data follows the contract ``Document.to_dict() | {"text_sha256": ...}``.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any
 
 from curation import labelstudio as ls
-from curation.project import cache as pushcache
 from curation.core.corpus import load_corpus
 from curation.core.errors import PushError
-from curation.project.plan import Plan, plan_push, prediction_payload, refuse_changed, task_payload
-from curation.project.preannotations import load_preannotations
-from curation.project.chunks import ChunkImporter, serialize_chunks
 from curation.core.records import Document
 from curation.core.schema import Schema, guidelines_html, label_config, load_schema, same_config
 from curation.labelstudio.server import Connection
+from curation.project import cache as pushcache
+from curation.project.chunks import ChunkImporter, serialize_chunks
+from curation.project.plan import Plan, plan_push, prediction_payload, refuse_changed, task_payload
+from curation.project.preannotations import load_preannotations
 
 #: ``progress(stage, done, total)``, called as work advances (the CLI draws tqdm bars with it).
 Progress = Callable[[str, int, int], None]
@@ -245,8 +246,7 @@ def _import_new(
     if not plan.new:
         return []
     payloads = (
-        (d.doc_id, task_payload(d, plan.hashes[d.doc_id], plan.inline_predictions.get(d.doc_id, ())))
-        for d in plan.new
+        (d.doc_id, task_payload(d, plan.hashes[d.doc_id], plan.inline_predictions.get(d.doc_id, ()))) for d in plan.new
     )
     importer = ChunkImporter(
         conn, project_id, hashes=plan.hashes, total_before=stamp.total,
@@ -264,9 +264,7 @@ def _import_task_predictions(
     conn: Connection, project_id: int, plan: Plan, by_id: Mapping[str, Document], progress: Progress
 ) -> None:
     """Add new predictions to tasks that were already in the project, 1,000 per request."""
-    items = [
-        {"task": task, **prediction_payload(ann, by_id[ann.doc_id])} for task, ann in plan.task_predictions
-    ]
+    items = [{"task": task, **prediction_payload(ann, by_id[ann.doc_id])} for task, ann in plan.task_predictions]
     for start in range(0, len(items), 1000):
         ls.import_predictions(conn, project_id, items[start : start + 1000])
         progress("Predictions", min(start + 1000, len(items)), len(items))

@@ -24,21 +24,29 @@ import gzip
 import hashlib
 import json
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import datetime, timezone
 from operator import attrgetter
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any
 
 from curation import __version__
+from curation.core.records import Annotation, Decision, Document, GoldDocument
+from curation.core.schema import Schema
 from curation.release.card import CardFacts, ConfigInfo, render_card
 from curation.release.changelog import render_changelog
-from curation.release.hfdata import CONFIGS, FEATURES_VERSION, features, features_yaml, parquet_bytes, table_from_columns
-from curation.core.records import Annotation, Decision, Document, GoldDocument
 from curation.release.diff import Diff, ReleaseState, diff_states, state_from_documents
+from curation.release.hfdata import (
+    CONFIGS,
+    FEATURES_VERSION,
+    features,
+    features_yaml,
+    parquet_bytes,
+    table_from_columns,
+)
 from curation.release.rows import ReleaseRows, release_rows
 from curation.release.source import annotations_parquet, decisions_parquet, documents_parquet
-from curation.core.schema import Schema
 from curation.release.splits import DEFAULT_SPLIT_CONFIG, DEFAULT_SPLIT_SEED, assign_splits
 
 SOURCE = "source"
@@ -63,7 +71,7 @@ class BuildOptions:
     annotations_creators: tuple[str, ...] = ()  # declared by the curators; (): derived from the snapshot
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> "BuildOptions":
+    def from_json(cls, data: Mapping[str, Any]) -> BuildOptions:
         values = {f.name: data[f.name] for f in fields(cls) if f.name in data}
         if "annotations_creators" in values:
             values["annotations_creators"] = tuple(values["annotations_creators"])

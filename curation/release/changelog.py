@@ -6,7 +6,7 @@ same gold always gives the same changelog.
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from curation.release.card.markdown import table
 from curation.release.diff import KINDS, Diff

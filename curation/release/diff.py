@@ -23,10 +23,11 @@ Bump rule: a released document removed, or its text, mentions or relations chang
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from itertools import repeat
 from operator import attrgetter, itemgetter
-from typing import TYPE_CHECKING, Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from curation.core.records import text_sha256
 
@@ -59,7 +60,7 @@ class DocState:
         }
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> "DocState":
+    def from_json(cls, data: Mapping[str, Any]) -> DocState:
         return cls(
             data["language"],
             data["split"],
@@ -99,7 +100,7 @@ class ReleaseState:
         }
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> "ReleaseState":
+    def from_json(cls, data: Mapping[str, Any]) -> ReleaseState:
         return cls(
             version=data["version"],
             documents={k: DocState.from_json(v) for k, v in data["documents"].items()},

@@ -9,10 +9,11 @@ mention of the entity id, as :mod:`curation.release.rows` describes.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import chain
 from operator import attrgetter, itemgetter
-from typing import Iterable, Mapping, NamedTuple, Sequence
+from typing import NamedTuple
 
 from curation.core.errors import ReleaseError
 from curation.core.records import GoldDocument, Mention
@@ -89,7 +90,7 @@ def _in_release_order(mentions: Sequence[Mention]) -> list[Mention]:
         return sorted(mentions, key=_mention_order)
 
 
-def renumber(gold: GoldDocument, split: str, ids: "Numbered") -> ReleasedDocument:
+def renumber(gold: GoldDocument, split: str, ids: Numbered) -> ReleasedDocument:
     """The gold document in release order (see :class:`ReleasedDocument`)."""
     mentions = _in_release_order(gold.mentions)
     mention_ids = list(map(_ID, mentions))

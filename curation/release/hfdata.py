@@ -17,10 +17,11 @@ from __future__ import annotations
 import io
 import logging
 import tempfile
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import accumulate, chain
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 import datasets
 import pyarrow as pa

@@ -24,19 +24,20 @@ import os
 import re
 import shutil
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from curation import __version__
-from curation.release.card.front_matter import check_annotations_creators
 from curation.core.errors import ReleaseError
-from curation.release.hfdata import read_parquet_rows
 from curation.core.records import Annotation, Document
-from curation.release.build import BuildInputs, BuildOptions, Built, build_release, sha256
-from curation.release.diff import ReleaseState, state_from_rows
-from curation.release.source import read_annotations, read_documents
 from curation.core.schema import DEFAULT_SCHEMA_PATH, Schema, load_schema
+from curation.release.build import BuildInputs, BuildOptions, Built, build_release, sha256
+from curation.release.card.front_matter import check_annotations_creators
+from curation.release.diff import ReleaseState, state_from_rows
+from curation.release.hfdata import read_parquet_rows
+from curation.release.source import read_annotations, read_documents
 from curation.release.splits import DEFAULT_SPLIT_CONFIG, DEFAULT_SPLIT_SEED
 
 _VERSION = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")
@@ -73,8 +74,7 @@ def check_new_version(exports: Path, name: str, version: str) -> str | None:
     last = versions[-1] if versions else None
     if target.exists():
         raise ReleaseError(
-            f"{target} already exists: a release is never overwritten. Release a new version "
-            f"(the last one is {last})."
+            f"{target} already exists: a release is never overwritten. Release a new version (the last one is {last})."
             if last
             else f"{target} already exists: a release is never overwritten."
         )
@@ -150,9 +150,9 @@ def release_snapshot(
     ``notes``, ``license``, ``pretty_name``, ``annotations_creators``, the split settings and
     ``accept_single`` default to the previous release's (its ``source/build.json``).
     """
-    from curation.review.adjudicate import adjudicate
     from curation.core.normalize import file_sha256, load_snapshot
     from curation.core.validate import validate
+    from curation.review.adjudicate import adjudicate
 
     if force_version is not None and not force_version.strip():
         raise ReleaseError("--force-version needs a reason, e.g. --force-version 'schema 2.0 renames types'.")

@@ -21,16 +21,17 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import fields
 from itertools import accumulate, repeat
 from operator import attrgetter
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from curation.release.hfdata import ListColumn, parquet_bytes, table_from_columns
 from curation.core.records import DOCUMENT_FIELDS, Annotation, Decision, Document, Mention, Relation
+from curation.release.hfdata import ListColumn, parquet_bytes, table_from_columns
 
 _s = pa.string()
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
-from typing import Iterable, Mapping
+from collections.abc import Iterable, Mapping
 
 from curation.core.errors import ReleaseError
 
@@ -47,7 +47,7 @@ def parse_split_config(spec: str) -> tuple[tuple[str, float], ...]:
 
 def draw(seed: str, doc_id: str) -> float:
     """The document's fixed uniform number in [0, 1)."""
-    digest = hashlib.sha256(f"{seed}\0{doc_id}".encode("utf-8")).hexdigest()
+    digest = hashlib.sha256(f"{seed}\0{doc_id}".encode()).hexdigest()
     return int(digest[:16], 16) / float(16**16)
 
 

@@ -25,9 +25,9 @@ and that every code point is cut as Python's ``re`` cuts it.
 from __future__ import annotations
 
 import codecs
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from operator import attrgetter
-from typing import Iterator, Mapping, Sequence
 
 import numpy as np
 import pyarrow as pa

@@ -30,11 +30,11 @@ import re
 import sys
 import unicodedata
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
 from operator import itemgetter, or_
-from typing import Iterable, Mapping, Sequence
 
 from curation.core.records import Mention
 
@@ -136,7 +136,7 @@ class TagStats:
     overlapping: int = 0
     inside_token: int = 0
 
-    def add(self, other: "TagStats") -> None:
+    def add(self, other: TagStats) -> None:
         self.overlapping += other.overlapping
         self.inside_token += other.inside_token
 

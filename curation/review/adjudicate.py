@@ -40,9 +40,12 @@ version (span, type, entity id) and each disputed relation; rejected items are l
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
+from curation.core.records import Annotation, Decision, Document, GoldDocument, Mention
+from curation.core.schema import Schema
 from curation.review.agreement import Snapshot, annotator_of, voters_by_document
 from curation.review.conflicts import (
     ENTITY_ID,
@@ -57,8 +60,6 @@ from curation.review.conflicts import (
     whole_item,
 )
 from curation.review.pairwise import oriented
-from curation.core.records import Annotation, Decision, Document, GoldDocument, Mention
-from curation.core.schema import Schema
 
 MentionKey = tuple[int, int, str]
 RelationKey = tuple[str, MentionKey, MentionKey]
@@ -178,9 +179,7 @@ def _key(m: Mention) -> MentionKey:
 
 def _gold_mentions(document: Document, chosen: Sequence[tuple[MentionKey, str | None]]) -> list[Mention]:
     ordered = sorted(set(chosen), key=lambda c: (c[0], c[1] or ""))
-    return [
-        Mention(f"m{i}", s, e, document.text[s:e], t, eid) for i, ((s, e, t), eid) in enumerate(ordered, 1)
-    ]
+    return [Mention(f"m{i}", s, e, document.text[s:e], t, eid) for i, ((s, e, t), eid) in enumerate(ordered, 1)]
 
 
 def _from_one(document: Document, annotation: Annotation, rule: str, status: str, n: int, schema: Schema,

@@ -60,9 +60,12 @@ from __future__ import annotations
 import itertools
 import re
 from collections import Counter, defaultdict
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping, Protocol, Sequence
+from typing import Any, Protocol
 
+from curation.core.records import Annotation, Document
+from curation.core.schema import Schema
 from curation.review.kappa import Kappa, cohen_kappa, fleiss_kappa
 from curation.review.pairwise import (
     NO_RELATION,
@@ -75,8 +78,6 @@ from curation.review.pairwise import (
     relation_counts,
     span_counts,
 )
-from curation.core.records import Annotation, Document
-from curation.core.schema import Schema
 
 __all__ = ["NO_RELATION", "AgreementReport", "Kappa", "IdCounts", "RelationCounts", "SpanCounts", "agreement"]
 
@@ -211,8 +212,10 @@ class AgreementReport:
                 "by_language": per_key(self.mentions("language")),
                 "by_language_type": nested(self.mentions("language", "type")),
                 "by_pair_type": [
-                    {"annotators": list(p), "by_type": {t: by_pair_type[(p, t)].to_dict()
-                                                        for (q, t) in by_pair_type if q == p}}
+                    {
+                        "annotators": list(p),
+                        "by_type": {t: by_pair_type[(p, t)].to_dict() for (q, t) in by_pair_type if q == p},
+                    }
                     for p in self.mentions("pair")
                 ],  # fmt: skip
             },

@@ -7,8 +7,9 @@ there, possibly nothing, so a reviewer sees the whole disagreement at once.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from curation.core.records import Annotation, Document, Mention, Relation
 
@@ -77,11 +78,14 @@ class Conflict:
             "doc_id": self.doc_id,
             "n_annotators": self.n_annotators,
             "items": [i.to_dict() for i in self.items],
-            "draft": None if self.draft is None else {
+            "draft": None
+            if self.draft is None
+            else {
                 "model_version": self.draft.model_version,
                 "mentions": [_mention_dict(m, with_id=True) for m in self.draft.mentions],
-                "relations": [{"id": r.id, "type": r.type, "head": r.head, "tail": r.tail}
-                              for r in self.draft.relations],
+                "relations": [
+                    {"id": r.id, "type": r.type, "head": r.head, "tail": r.tail} for r in self.draft.relations
+                ],
             },  # fmt: skip
         }
 
@@ -107,12 +111,13 @@ def span_clusters(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def where_span(document: Document, span: tuple[int, int]) -> str:
-    return f"[{span[0]}, {span[1]}) {document.text[span[0]:span[1]]!r}"
+    return f"[{span[0]}, {span[1]}) {document.text[span[0] : span[1]]!r}"
 
 
 def mention_item(kind: str, document: Document, span: tuple[int, int], voters: Sequence[Annotation],
                  who: Sequence[str], exact: bool = False) -> ConflictItem:  # fmt: skip
     """Each voter's mentions overlapping ``span`` (or with exactly that span)."""
+
     def here(m: Mention) -> bool:
         return m.span == span if exact else _overlap(m.span, span)
 

@@ -23,14 +23,15 @@ import json
 import os
 import tempfile
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
 
-from curation.review.adjudicate import Adjudication
-from curation.review.conflicts import Conflict
 from curation.core.errors import SnapshotError
 from curation.core.records import Decision, Document, GoldDocument, Mention, Relation
+from curation.review.adjudicate import Adjudication
+from curation.review.conflicts import Conflict
 
 
 def gold_record(gold: GoldDocument, decisions: Iterable[Decision]) -> dict[str, Any]:
@@ -40,8 +41,9 @@ def gold_record(gold: GoldDocument, decisions: Iterable[Decision]) -> dict[str, 
         "n_annotators": gold.n_annotators,
         "mentions": [asdict(m) for m in gold.mentions],
         "relations": [asdict(r) for r in gold.relations],
-        "decisions": [{"kind": d.kind, "item_id": d.item_id, "rule": d.rule, "sources": list(d.sources)}
-                      for d in decisions],  # fmt: skip
+        "decisions": [
+            {"kind": d.kind, "item_id": d.item_id, "rule": d.rule, "sources": list(d.sources)} for d in decisions
+        ],  # fmt: skip
     }
 
 
@@ -109,8 +111,16 @@ def adjudication_dict(adjudication: Adjudication) -> dict[str, Any]:
     """The ``--json`` report: counts, gold per document, conflicts with every version, the rest."""
     return {
         "summary": adjudication.summary(),
-        "gold": [{"doc_id": g.doc_id, "status": g.status, "n_annotators": g.n_annotators,
-                  "mentions": len(g.mentions), "relations": len(g.relations)} for g in adjudication.gold],  # fmt: skip
+        "gold": [
+            {
+                "doc_id": g.doc_id,
+                "status": g.status,
+                "n_annotators": g.n_annotators,
+                "mentions": len(g.mentions),
+                "relations": len(g.relations),
+            }
+            for g in adjudication.gold
+        ],  # fmt: skip
         "conflicts": [c.to_dict() for c in adjudication.conflicts],
         "unannotated": list(adjudication.unannotated),
         "awaiting_second": list(adjudication.awaiting_second),

@@ -8,8 +8,9 @@ in :mod:`curation.review.agreement`.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from curation.core.records import Annotation
 from curation.core.schema import Schema
@@ -32,7 +33,7 @@ class SpanCounts:
     exact: int = 0
     overlap: int = 0
 
-    def __add__(self, other: "SpanCounts") -> "SpanCounts":
+    def __add__(self, other: SpanCounts) -> SpanCounts:
         return SpanCounts(self.n_a + other.n_a, self.n_b + other.n_b, self.exact + other.exact,
                           self.overlap + other.overlap)  # fmt: skip
 
@@ -58,7 +59,7 @@ class RelationCounts:
     strict: int = 0
     boundaries: int = 0
 
-    def __add__(self, other: "RelationCounts") -> "RelationCounts":
+    def __add__(self, other: RelationCounts) -> RelationCounts:
         return RelationCounts(self.n_a + other.n_a, self.n_b + other.n_b, self.strict + other.strict,
                               self.boundaries + other.boundaries)  # fmt: skip
 
@@ -82,7 +83,7 @@ class IdCounts:
     compared: int = 0
     agreed: int = 0
 
-    def __add__(self, other: "IdCounts") -> "IdCounts":
+    def __add__(self, other: IdCounts) -> IdCounts:
         return IdCounts(self.compared + other.compared, self.agreed + other.agreed)
 
     @property

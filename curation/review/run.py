@@ -8,22 +8,24 @@ plot, and sends review drafts to Label Studio through :mod:`curation.labelstudio
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping, Sequence
 
-from curation.review.adjudicate import Adjudication, adjudicate
-from curation.review.agreement import AgreementReport, agreement
-from curation.review.conflicts import Conflict
 from curation.core.convert import to_ls_results
 from curation.core.errors import LabelStudioError
 from curation.core.normalize import load_snapshot
 from curation.core.records import Document
 from curation.core.schema import DEFAULT_SCHEMA_PATH, load_schema
 from curation.labelstudio.server import Connection
+from curation.review.adjudicate import Adjudication, adjudicate
+from curation.review.agreement import AgreementReport, agreement
+from curation.review.conflicts import Conflict
 
 
-def run_agreement(snapshot: Path | str, *, plot: Path | None = None, schema_path: Path | None = None) -> AgreementReport:
+def run_agreement(
+    snapshot: Path | str, *, plot: Path | None = None, schema_path: Path | None = None
+) -> AgreementReport:
     """Agreement of a snapshot file; with ``plot``, also write the heatmap PNG there."""
     report = agreement(load_snapshot(snapshot), load_schema(schema_path or DEFAULT_SCHEMA_PATH))
     if plot is not None:

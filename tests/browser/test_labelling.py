@@ -107,7 +107,8 @@ def test_with_select_region_after_creating_the_entity_id_box_opens_at_once(view:
     result = view.submit()["result"]
     start = EMOJI.text.index("Vladimir Putin")
     assert sorted((r["type"], r["value"]["start"], r["value"]["end"]) for r in result) == [
-        ("labels", start, start + 14), ("textarea", start, start + 14)
+        ("labels", start, start + 14),
+        ("textarea", start, start + 14),
     ]
 
 

@@ -22,8 +22,7 @@ HOSTILE = Document(
     doc_id="markup-001",
     language="en",
     title=(
-        "<b>Bold title</b><script>window.__xss = 'title'; alert('title')</script>"
-        "<img src=x onerror=\"alert('title')\">"
+        "<b>Bold title</b><script>window.__xss = 'title'; alert('title')</script><img src=x onerror=\"alert('title')\">"
     ),
     source="<script>alert('source')</script>",
     text=(

@@ -35,7 +35,9 @@ def preannotation(doc: Document) -> Annotation:
         start = doc.text.index(surface)
         mentions.append(Mention(mid, start, start + len(surface), surface, "PER", entity_id))
     return Annotation(
-        doc_id=doc.doc_id, mentions=tuple(mentions), relations=(Relation("r1", "met_with", "m1", "m2"),),
+        doc_id=doc.doc_id,
+        mentions=tuple(mentions),
+        relations=(Relation("r1", "met_with", "m1", "m2"),),
         model_version="browser-seed",
     )
 

@@ -125,7 +125,7 @@ class LabellingView:
 
     # --- opening and reading -----------------------------------------------------------
 
-    def open(self, project_id: int, task_id: int) -> "LabellingView":
+    def open(self, project_id: int, task_id: int) -> LabellingView:
         """Open the project's task list and click the task's row, as a person does; wait for its text.
 
         (Loading ``/projects/<id>/data?task=<id>`` directly races the task list against the
@@ -348,7 +348,7 @@ class LabellingView:
 
     # --- finishing ---------------------------------------------------------------------
 
-    def open_stream(self, project_id: int) -> "LabellingView":
+    def open_stream(self, project_id: int) -> LabellingView:
         """Open the project's task list and click "Label All Tasks" (the labelling stream)."""
         self.page.goto(f"{self.base_url}/projects/{project_id}/data")
         self.page.get_by_role("button", name=re.compile("Label All Tasks", re.IGNORECASE)).click()

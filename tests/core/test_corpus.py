@@ -60,7 +60,7 @@ def test_seed_corpus_texts_are_the_shared_articles_byte_for_byte():
 
 
 def test_text_is_never_altered(tmp_path):
-    raw = "  Line one\r\nسطر عربي\r\n\n\ttrailing space \r\n".encode("utf-8")
+    raw = "  Line one\r\nسطر عربي\r\n\n\ttrailing space \r\n".encode()
     article(tmp_path / "c", "x", raw, {"doc_id": "x", "language": "ar", "topic": "test"})
     [doc] = load_corpus(tmp_path / "c")
     assert doc.text.encode("utf-8") == raw
@@ -110,15 +110,23 @@ def test_invalid_utf8(tmp_path):
         f"{text_path}: invalid UTF-8 at byte 3. Re-encode the file as UTF-8 (e.g. iconv -t UTF-8)."
     )
     path = jsonl(tmp_path / "c.jsonl", {**GOOD_META, "text": "ok"}, b'{"doc_id": "b", "text": "\xff"}')
-    assert error_of(path) == f"{path} line 2: invalid UTF-8 at byte 25. Re-encode the file as UTF-8 (e.g. iconv -t UTF-8)."
+    assert (
+        error_of(path) == f"{path} line 2: invalid UTF-8 at byte 25. Re-encode the file as UTF-8 (e.g. iconv -t UTF-8)."
+    )
 
 
 def test_duplicate_doc_id(tmp_path):
     first = article(tmp_path / "c", "a", "one", GOOD_META)
     second = article(tmp_path / "c", "b", "two", GOOD_META)
-    assert error_of(tmp_path / "c") == f"{second}: duplicate doc_id 'a1' (first in {first}). Give each article its own doc_id."
+    assert (
+        error_of(tmp_path / "c")
+        == f"{second}: duplicate doc_id 'a1' (first in {first}). Give each article its own doc_id."
+    )
     path = jsonl(tmp_path / "c.jsonl", {**GOOD_META, "text": "one"}, {**GOOD_META, "text": "two"})
-    assert error_of(path) == f"{path} line 2: duplicate doc_id 'a1' (first in {path} line 1). Give each article its own doc_id."
+    assert (
+        error_of(path)
+        == f"{path} line 2: duplicate doc_id 'a1' (first in {path} line 1). Give each article its own doc_id."
+    )
 
 
 def test_unknown_language(tmp_path):
@@ -128,14 +136,19 @@ def test_unknown_language(tmp_path):
         f"{meta}: unknown language code 'eng'. Use an ISO 639-1 code such as en, ar or sw."
     )
     path = jsonl(tmp_path / "c.jsonl", {"doc_id": "a", "language": "arabic", "text": "x"})
-    assert error_of(path) == f"{path} line 1: unknown language code 'arabic'. Use an ISO 639-1 code such as en, ar or sw."
+    assert (
+        error_of(path) == f"{path} line 1: unknown language code 'arabic'. Use an ISO 639-1 code such as en, ar or sw."
+    )
 
 
 @pytest.mark.parametrize("key", ["doc_id", "language"])
 def test_missing_metadata_key(tmp_path, key):
     meta = {k: v for k, v in GOOD_META.items() if k != key}
     article(tmp_path / "c", "a", "text", meta)
-    assert error_of(tmp_path / "c") == f"{tmp_path / 'c' / 'a.json'}: missing metadata '{key}'. Add it as a non-empty string."
+    assert (
+        error_of(tmp_path / "c")
+        == f"{tmp_path / 'c' / 'a.json'}: missing metadata '{key}'. Add it as a non-empty string."
+    )
     path = jsonl(tmp_path / "c.jsonl", {**meta, key: "  ", "text": "x"})
     assert error_of(path) == f"{path} line 1: missing metadata '{key}'. Add it as a non-empty string."
 
@@ -163,7 +176,10 @@ def test_bad_metadata_json(tmp_path):
         "Fix the metadata file."
     )
     meta.write_text('["a", "en"]')
-    assert error_of(tmp_path / "c") == f'{meta}: metadata must be a JSON object such as {{"doc_id": ..., "language": ...}}.'
+    assert (
+        error_of(tmp_path / "c")
+        == f'{meta}: metadata must be a JSON object such as {{"doc_id": ..., "language": ...}}.'
+    )
 
 
 def test_bad_optional_metadata(tmp_path):
@@ -176,10 +192,16 @@ def test_bad_optional_metadata(tmp_path):
 def test_bad_jsonl_lines(tmp_path):
     ok = {**GOOD_META, "text": "fine"}
     cases = [
-        ('{"doc_id": "b", "language": "en", "text": "x"', "invalid JSON (Expecting ',' delimiter). Write one JSON object per line."),
+        (
+            '{"doc_id": "b", "language": "en", "text": "x"',
+            "invalid JSON (Expecting ',' delimiter). Write one JSON object per line.",
+        ),
         ('["b", "en", "x"]', "expected a JSON object with doc_id, language and text."),
         ('{"doc_id": "b", "language": "en"}', "missing text. Each line needs doc_id, language and text."),
-        ('{"doc_id": "b", "language": "en", "text": 7}', "text must be a string. Put the article text in a JSON string."),
+        (
+            '{"doc_id": "b", "language": "en", "text": 7}',
+            "text must be a string. Put the article text in a JSON string.",
+        ),
     ]
     for number, (line, message) in enumerate(cases):
         path = jsonl(tmp_path / f"c{number}.jsonl", ok, line)
@@ -190,4 +212,7 @@ def test_cli_reports_corpus_errors_in_one_line(tmp_path):
     path = jsonl(tmp_path / "c.jsonl", {"doc_id": "a", "language": "xx", "text": "x"})
     result = CliRunner().invoke(cli, ["push", "--corpus", str(path), "--data-dir", str(tmp_path / "ls")])
     assert result.exit_code == 1
-    assert result.stderr == f"Error: {path} line 1: unknown language code 'xx'. Use an ISO 639-1 code such as en, ar or sw.\n"
+    assert (
+        result.stderr
+        == f"Error: {path} line 1: unknown language code 'xx'. Use an ISO 639-1 code such as en, ar or sw.\n"
+    )

@@ -19,7 +19,10 @@ RECORD = Annotation(
     doc_id="d1",
     annotation_id="a7",
     annotator="annotator-2",
-    mentions=(Mention("a7/m1", 0, 3, "Kim", "PER", "kim_jong_un"), Mention("a7/m2", 8, 13, "Putin", "PER", "vladimir_putin")),
+    mentions=(
+        Mention("a7/m1", 0, 3, "Kim", "PER", "kim_jong_un"),
+        Mention("a7/m2", 8, 13, "Putin", "PER", "vladimir_putin"),
+    ),
     relations=(Relation("a7/r1", "met_with", "a7/m1", "a7/m2"),),
     cancelled=False,
     created_at="2026-11-22T04:00:00Z",

@@ -16,7 +16,9 @@ from tests.conftest import ROOT
 
 def test_committed_label_config_matches_schema():
     committed = (ROOT / "label_config.xml").read_text(encoding="utf-8")
-    assert committed == label_config(load_schema()), "label_config.xml drifted: run `curation schema label-config > label_config.xml`"
+    assert committed == label_config(load_schema()), (
+        "label_config.xml drifted: run `curation schema label-config > label_config.xml`"
+    )
 
 
 def test_committed_guidelines_match_schema():
@@ -54,7 +56,9 @@ def test_same_config_ignores_whitespace_and_comments_only():
     reformatted = config.replace("\n  ", "\n      ").replace("<!--", "<!-- changed ")
     assert same_config(config, reformatted)
     assert not same_config(config, config.replace('hotkey="p"', 'hotkey="q"'))
-    assert canonical_xml("<View><Text name='t' value='$x'/></View>") == canonical_xml('<View>\n <Text value="$x" name="t" /></View>')
+    assert canonical_xml("<View><Text name='t' value='$x'/></View>") == canonical_xml(
+        '<View>\n <Text value="$x" name="t" /></View>'
+    )
 
 
 def test_schema_errors_name_the_problem(tmp_path):
@@ -64,20 +68,31 @@ def test_schema_errors_name_the_problem(tmp_path):
     bad.write_text(json.dumps(raw))
     with pytest.raises(SchemaError) as exc:
         load_schema(bad)
-    assert str(exc.value) == f"{bad}: relation leader_of allows unknown entity type PLANET. Use labels defined under entity_types."
+    assert (
+        str(exc.value)
+        == f"{bad}: relation leader_of allows unknown entity type PLANET. Use labels defined under entity_types."
+    )
 
 
 def test_real_label_studio_accepts_the_config(label_studio, unique_title):
     headers = {"Authorization": f"Token {label_studio.token}"}
     config = (ROOT / "label_config.xml").read_text(encoding="utf-8")
     created = requests.post(
-        f"{label_studio.url}/api/projects/", headers=headers, json={"title": unique_title, "label_config": config}, timeout=60
+        f"{label_studio.url}/api/projects/",
+        headers=headers,
+        json={"title": unique_title, "label_config": config},
+        timeout=60,
     )
     assert created.status_code == 201, created.text
-    stored = requests.get(f"{label_studio.url}/api/projects/{created.json()['id']}/", headers=headers, timeout=60).json()
+    stored = requests.get(
+        f"{label_studio.url}/api/projects/{created.json()['id']}/", headers=headers, timeout=60
+    ).json()
     assert same_config(stored["label_config"], config)
     broken = config.replace('toName="text"', 'toName="nope"', 1)
     rejected = requests.post(
-        f"{label_studio.url}/api/projects/", headers=headers, json={"title": unique_title + "-bad", "label_config": broken}, timeout=60
+        f"{label_studio.url}/api/projects/",
+        headers=headers,
+        json={"title": unique_title + "-bad", "label_config": broken},
+        timeout=60,
     )
     assert rejected.status_code == 400

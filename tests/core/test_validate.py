@@ -51,7 +51,9 @@ def issues(normalized: Normalized, **kw) -> list[tuple[str, str, str]]:
 
 
 def test_a_clean_annotation_has_no_issue():
-    assert issues(snap(ann([KIM, PUTIN, MOSCOW], [rel(1, "met_with", KIM, PUTIN), rel(2, "visited", KIM, MOSCOW)]))) == []
+    assert (
+        issues(snap(ann([KIM, PUTIN, MOSCOW], [rel(1, "met_with", KIM, PUTIN), rel(2, "visited", KIM, MOSCOW)]))) == []
+    )
 
 
 @pytest.mark.parametrize(
@@ -110,7 +112,10 @@ def test_trim_keeps_balanced_brackets_and_abbreviations():
     assert trim_span(text, dprk, text.index(")") + 1) == (dprk, text.index(")") + 1)
     assert trim_span(text, dprk, text.index(",") + 1) == (dprk, text.index(")") + 1)
     assert trim_span(text, kim, text.index("»") + 2) == (kim, text.index("»") + 1)
-    assert trim_span(text, text.index("said") - 1, text.index("said") + 4) == (text.index("said"), text.index("said") + 4)
+    assert trim_span(text, text.index("said") - 1, text.index("said") + 4) == (
+        text.index("said"),
+        text.index("said") + 4,
+    )
 
 
 def test_relation_checks():

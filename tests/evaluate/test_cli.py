@@ -12,8 +12,8 @@ from click.testing import CliRunner
 
 from curation.cli import cli
 from curation.core.records import Document, GoldDocument, Mention, Relation
-from curation.release.build import BuildInputs, BuildOptions, build_release
 from curation.core.schema import DEFAULT_SCHEMA_PATH, load_schema
+from curation.release.build import BuildInputs, BuildOptions, build_release
 from tests.conftest import ROOT
 
 

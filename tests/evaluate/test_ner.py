@@ -7,10 +7,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from nervaluate import Evaluator
 
-from curation.evaluate.score import gold_from_rows, score
+from curation.core.records import Mention
 from curation.evaluate.ner import STRATEGIES, add_counts, by_type, empty_counts, prf, score_spans
 from curation.evaluate.predictions import SystemOutput
-from curation.core.records import Mention
+from curation.evaluate.score import gold_from_rows, score
 
 # Gold spans (half-open) and predictions of one document, with what each prediction is:
 GOLD = [(0, 11, "PER"), (16, 30, "PER"), (34, 40, "GPE"), (45, 55, "FAC"), (60, 70, "ORG")]
@@ -114,7 +114,9 @@ def _rows_and_outputs(gold_docs, pred_docs, languages):
                      "mentions": [{"id": f"g{i}", "start": s, "end": e, "text": text[s:e], "type": t, "entity_id": f"e{i}"}
                                   for i, (s, e, t) in enumerate(gold)],
                      "entities": [], "relations": []})  # fmt: skip
-        outputs[f"d{k}"] = SystemOutput(f"d{k}", tuple(Mention(f"p{i}", s, e, text[s:e], t) for i, (s, e, t) in enumerate(pred)))
+        outputs[f"d{k}"] = SystemOutput(
+            f"d{k}", tuple(Mention(f"p{i}", s, e, text[s:e], t) for i, (s, e, t) in enumerate(pred))
+        )
     return rows, outputs
 
 

@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from curation.core.errors import PredictionsError
-from curation.evaluate.predictions import SystemOutput, Triple, load_predictions, output_line, parse_predictions
 from curation.core.records import Mention, Relation
+from curation.evaluate.predictions import SystemOutput, Triple, load_predictions, output_line, parse_predictions
 from tests.conftest import ROOT
 
 TEXTS = {"d1": "Kim Jong Un met Putin.", "d2": "كيم في روسيا"}
@@ -111,7 +111,10 @@ def test_every_bad_line_names_its_line_number(bad, message):
 def test_a_document_twice():
     with pytest.raises(PredictionsError) as err:
         parse(GOOD, line(), GOOD)
-    assert str(err.value) == "p.jsonl line 2: doc_id 'd1' already appeared on line 1. Write one line per document (merge the two lines)."
+    assert (
+        str(err.value)
+        == "p.jsonl line 2: doc_id 'd1' already appeared on line 1. Write one line per document (merge the two lines)."
+    )
 
 
 def test_the_json_schema_rejects_what_a_schema_can_see():
@@ -127,12 +130,18 @@ def test_file_errors(tmp_path):
     args = {"texts": TEXTS, "entity_types": TYPES, "relation_types": RELATIONS}
     with pytest.raises(PredictionsError) as err:
         load_predictions(tmp_path / "none.jsonl", **args)
-    assert str(err.value) == f"{tmp_path / 'none.jsonl'}: no such file. Pass --predictions with a JSONL file, one document per line."
+    assert (
+        str(err.value)
+        == f"{tmp_path / 'none.jsonl'}: no such file. Pass --predictions with a JSONL file, one document per line."
+    )
     latin1 = tmp_path / "latin1.jsonl"
     latin1.write_bytes(('{"doc_id": "d2"}\n' + '{"doc_id": "d1", "x": "é"}\n').encode("latin-1"))
     with pytest.raises(PredictionsError) as err:
         load_predictions(latin1, **args)
-    assert str(err.value) == f"{latin1} line 2: not UTF-8 (invalid continuation byte at byte 23 of the line). Save the file as UTF-8."
+    assert (
+        str(err.value)
+        == f"{latin1} line 2: not UTF-8 (invalid continuation byte at byte 23 of the line). Save the file as UTF-8."
+    )
     good = tmp_path / "good.jsonl"
     good.write_text(GOOD + "\n\n", encoding="utf-8")
     assert load_predictions(good, **args)["d1"].relations == (Relation("r1", "met_with", "m1", "m2"),)
@@ -160,5 +169,5 @@ def test_any_line_parses_or_is_refused_with_its_line_number(data):
         assert str(exc).startswith("p.jsonl line 1: ")
     else:
         for mention in output.mentions:
-            assert TEXTS[output.doc_id][mention.start:mention.end] == mention.text and mention.type in TYPES
+            assert TEXTS[output.doc_id][mention.start : mention.end] == mention.text and mention.type in TYPES
         assert all(r.type in RELATIONS for r in output.relations)

@@ -6,11 +6,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from curation.evaluate.score import gold_from_rows, render_report, score
-from curation.evaluate.relations import max_matching
-from curation.evaluate.predictions import SystemOutput, Triple, parse_predictions
 from curation.core.records import Mention, Relation
 from curation.core.schema import load_schema
+from curation.evaluate.predictions import SystemOutput, Triple, parse_predictions
+from curation.evaluate.relations import max_matching
+from curation.evaluate.score import gold_from_rows, render_report, score
 
 SCHEMA = load_schema()
 SYMMETRIC = {r.label for r in SCHEMA.relation_types if r.symmetric}
@@ -46,9 +46,13 @@ RELATION_GOLD = row(
 )  # fmt: skip
 RELATION_PRED = SystemOutput(
     "d1",
-    mentions=(Mention("a", 0, 11, "Kim Jong Un", "PER"), Mention("b", 16, 30, "Vladimir Putin", "PER"),
-              Mention("c", 34, 43, "Vostochny", "LOC"), Mention("d", 47, 53, "Russia", "GPE"),
-              Mention("e", 25, 30, "Putin", "PER")),  # fmt: skip
+    mentions=(
+        Mention("a", 0, 11, "Kim Jong Un", "PER"),
+        Mention("b", 16, 30, "Vladimir Putin", "PER"),
+        Mention("c", 34, 43, "Vostochny", "LOC"),
+        Mention("d", 47, 53, "Russia", "GPE"),
+        Mention("e", 25, 30, "Putin", "PER"),
+    ),  # fmt: skip
     relations=(
         Relation("1", "met_with", "b", "a"),  # reversed, but met_with is symmetric: correct
         Relation("2", "visited", "a", "c"),  # right spans, but c is typed LOC: boundaries only
@@ -230,7 +234,9 @@ def perfect(block):
 @given(rows=gold_rows())
 def test_the_gold_scored_against_itself_is_one_everywhere(rows):
     gold = gold_from_rows(rows)
-    outputs = parse_predictions(gold_as_prediction(rows), texts=gold.texts, entity_types=LABELS, relation_types=RELATIONS)
+    outputs = parse_predictions(
+        gold_as_prediction(rows), texts=gold.texts, entity_types=LABELS, relation_types=RELATIONS
+    )
     report = score(gold, outputs, symmetric=SYMMETRIC)
     blocks = [report["ner"], report["relations"], report["triples"]]
     blocks += [part[kind] for part in report["by_language"].values() for kind in ("ner", "relations", "triples")]

@@ -36,7 +36,9 @@ def test_start_status_stop(tmp_path):
     gone = dead_pid()
     (data_dir / "server.pid").write_text(json.dumps({"pid": gone, "url": "http://127.0.0.1:1"}))
     stale = curation("server", "status", "--data-dir", data_dir)
-    assert stale.stdout == f"stale: PID file for process {gone}, which is gone. Run `curation server stop` to clean up.\n"
+    assert (
+        stale.stdout == f"stale: PID file for process {gone}, which is gone. Run `curation server stop` to clean up.\n"
+    )
 
     started = curation("server", "start", "--port", port, "--data-dir", data_dir)
     try:
@@ -58,7 +60,9 @@ def test_start_status_stop(tmp_path):
             assert secret not in started.output
             assert secret.encode() not in Path(f"/proc/{status.pid}/cmdline").read_bytes()
         environ = Path(f"/proc/{status.pid}/environ").read_bytes().split(b"\0")
-        assert b"COLLECT_ANALYTICS=false" in environ and b"SENTRY_DSN=" in environ and b"FRONTEND_SENTRY_DSN=" in environ
+        assert (
+            b"COLLECT_ANALYTICS=false" in environ and b"SENTRY_DSN=" in environ and b"FRONTEND_SENTRY_DSN=" in environ
+        )
         answer = requests.get(f"{url}/api/projects/", headers={"Authorization": f"Token {creds.token}"}, timeout=30)
         assert answer.status_code == 200
 
@@ -75,7 +79,9 @@ def test_start_status_stop(tmp_path):
     finally:
         stopped = curation("server", "stop", "--data-dir", data_dir)
     assert stopped.stderr == f"Stopped Label Studio at {url} (pid {status.pid}).\n"
-    assert not Path(f"/proc/{status.pid}").exists() or b"zombie" in Path(f"/proc/{status.pid}/status").read_bytes().lower()
+    assert (
+        not Path(f"/proc/{status.pid}").exists() or b"zombie" in Path(f"/proc/{status.pid}/status").read_bytes().lower()
+    )
     assert curation("server", "status", "--data-dir", data_dir).stdout == "stopped\n"
     assert curation("server", "stop", "--data-dir", data_dir).stderr == "Label Studio is not running.\n"
 

@@ -9,14 +9,14 @@ import pytest
 from click.testing import CliRunner
 
 from curation import labelstudio as ls
-from curation.project.accept import AcceptPlan, Pending, plan_accept
 from curation.cli import cli
 from curation.core.corpus import load_corpus
 from curation.core.normalize import load_snapshot
-from curation.project.pull import pull
-from curation.project.push import push
 from curation.core.records import Annotation
 from curation.labelstudio.server import Connection
+from curation.project.accept import AcceptPlan, Pending, plan_accept
+from curation.project.pull import pull
+from curation.project.push import push
 from tests.conftest import ROOT
 from tests.faultproxy import Fault, FaultProxy
 
@@ -101,7 +101,9 @@ def test_a_dropped_connection_after_the_server_created_it_gives_no_duplicate(see
     with FaultProxy(conn.url, [fault]) as proxy:
         from curation.project.accept import accept_predictions
 
-        report = accept_predictions(Connection(proxy.url, conn.token), project_title=project.title, model_version=VERSION)
+        report = accept_predictions(
+            Connection(proxy.url, conn.token), project_title=project.title, model_version=VERSION
+        )
     assert fault.times == 0
     posts = [path for method, path, _ in proxy.log if method == "POST"]
     assert len(posts) == 5  # the dropped one was found on the server, not sent again
@@ -117,7 +119,9 @@ def test_a_503_before_anything_was_created_is_tried_again(seeded):
     with FaultProxy(conn.url, [fault]) as proxy:
         from curation.project.accept import accept_predictions
 
-        report = accept_predictions(Connection(proxy.url, conn.token), project_title=project.title, model_version=VERSION)
+        report = accept_predictions(
+            Connection(proxy.url, conn.token), project_title=project.title, model_version=VERSION
+        )
     assert len([p for m, p, _ in proxy.log if m == "POST"]) == 6
     assert len(report.created) == 5
     assert [len(t["annotations"]) for t in ls.iter_predicted_tasks(conn, project.id)] == [1, 1, 1, 1, 1]

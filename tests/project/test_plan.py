@@ -9,11 +9,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from curation.core.errors import PushError
+from curation.core.records import Annotation, Document, Mention
 from curation.labelstudio import ExistingTask
-from curation.project.push import PushReport, visible_text
 from curation.project.chunks import serialize_chunks
 from curation.project.plan import plan_push, refuse_changed, task_payload
-from curation.core.records import Annotation, Document, Mention
+from curation.project.push import PushReport, visible_text
 
 A = Document("a", "en", "Kim met Putin.", title="A")
 B = Document("b", "ar", "التقى كيم ببوتين.")

@@ -8,9 +8,9 @@ import json
 import pytest
 
 from curation.core.errors import PredictionsError
-from curation.project.preannotations import load_preannotations
 from curation.core.records import Annotation, Document, Mention, Relation
 from curation.core.schema import load_schema
+from curation.project.preannotations import load_preannotations
 
 SCHEMA = load_schema()
 DOC = Document("d1", "ar", "التقى كيم جونغ أون ببوتين.")
@@ -47,27 +47,48 @@ def mention(**change) -> dict:
 
 
 CASES = [
-    ('{"doc_id": "d1",', "invalid JSON (Expecting property name enclosed in double quotes). "
-                         "Write one annotation record (a JSON object) per line."),
+    (
+        '{"doc_id": "d1",',
+        "invalid JSON (Expecting property name enclosed in double quotes). "
+        "Write one annotation record (a JSON object) per line.",
+    ),
     ("[1, 2]", "expected a JSON object (an annotation record), got list."),
     (bad(doc_id=""), 'missing doc_id. Every prediction needs "doc_id" and "model_version" (e.g. "ner-v1").'),
-    (bad(model_version=None), 'missing model_version. Every prediction needs "doc_id" and "model_version" (e.g. "ner-v1").'),
+    (
+        bad(model_version=None),
+        'missing model_version. Every prediction needs "doc_id" and "model_version" (e.g. "ner-v1").',
+    ),
     (bad(doc_id="d9"), "doc_id 'd9' is not in the corpus. Push its article too, or remove the line."),
-    (bad(mentions=[{"id": "m1", "start": 6}]),
-     "malformed record (Mention.__init__() missing 3 required positional arguments: 'end', 'text', and 'type'). "
-     "Mentions need id, start, end, text, type (and entity_id); relations need id, type, head, tail."),
-    (bad(mentions=[mention(), mention()], relations=[]), "mention id 'm1' is used twice. Give each mention its own id."),
-    (bad(mentions=[mention(end=99)], relations=[]),
-     "mention 'm1' has offsets [6, 99) outside the text of 'd1' (length 26). Offsets are half-open code points."),
-    (bad(mentions=[mention(start=7)], relations=[]),
-     "mention 'm1' [7, 18) is 'يم جونغ أون' in the text of 'd1', not 'كيم جونغ أون'. Offsets are half-open code points."),
-    (bad(mentions=[mention(type="PERSON")], relations=[]),
-     "mention 'm1' has type 'PERSON', which the schema does not define. "
-     f"Use one of {', '.join(t.label for t in SCHEMA.entity_types)}."),
-    (bad(relations=[{"id": "r1", "type": "likes", "head": "m1", "tail": "m2"}]),
-     f"relation 'r1' has type 'likes', which the schema does not define. Use one of {', '.join(SCHEMA.relations)}."),
-    (bad(relations=[{"id": "r1", "type": "met_with", "head": "m1", "tail": "m7"}]),
-     "relation 'r1' points to mention 'm7', which this record does not have."),
+    (
+        bad(mentions=[{"id": "m1", "start": 6}]),
+        "malformed record (Mention.__init__() missing 3 required positional arguments: 'end', 'text', and 'type'). "
+        "Mentions need id, start, end, text, type (and entity_id); relations need id, type, head, tail.",
+    ),
+    (
+        bad(mentions=[mention(), mention()], relations=[]),
+        "mention id 'm1' is used twice. Give each mention its own id.",
+    ),
+    (
+        bad(mentions=[mention(end=99)], relations=[]),
+        "mention 'm1' has offsets [6, 99) outside the text of 'd1' (length 26). Offsets are half-open code points.",
+    ),
+    (
+        bad(mentions=[mention(start=7)], relations=[]),
+        "mention 'm1' [7, 18) is 'يم جونغ أون' in the text of 'd1', not 'كيم جونغ أون'. Offsets are half-open code points.",
+    ),
+    (
+        bad(mentions=[mention(type="PERSON")], relations=[]),
+        "mention 'm1' has type 'PERSON', which the schema does not define. "
+        f"Use one of {', '.join(t.label for t in SCHEMA.entity_types)}.",
+    ),
+    (
+        bad(relations=[{"id": "r1", "type": "likes", "head": "m1", "tail": "m2"}]),
+        f"relation 'r1' has type 'likes', which the schema does not define. Use one of {', '.join(SCHEMA.relations)}.",
+    ),
+    (
+        bad(relations=[{"id": "r1", "type": "met_with", "head": "m1", "tail": "m7"}]),
+        "relation 'r1' points to mention 'm7', which this record does not have.",
+    ),
 ]
 
 

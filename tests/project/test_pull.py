@@ -17,17 +17,19 @@ from curation.cli import cli
 from curation.core.convert import to_ls_results
 from curation.core.errors import LabelStudioError
 from curation.core.normalize import load_snapshot
-from curation.project.pull import pull
 from curation.core.records import Annotation, Document, Mention, Relation
 from curation.core.schema import guidelines_html, label_config, load_schema
-from curation.labelstudio.server import Connection, free_port
 from curation.core.validate import validate
+from curation.labelstudio.server import Connection, free_port
+from curation.project.pull import pull
 from tests.faultproxy import Fault, FaultProxy
 
 FAST = ls.Retry(tries=3, backoff=0.01)
 
 DOCS = [
-    Document("en-emoji", "en", "Crowds cheered 🎉🎉 as Kim Jong Un arrived in Vladivostok.", source="test", title="Emoji"),
+    Document(
+        "en-emoji", "en", "Crowds cheered 🎉🎉 as Kim Jong Un arrived in Vladivostok.", source="test", title="Emoji"
+    ),
     Document("ar-001", "ar", "التقى كيم جونغ أون بالرئيس فلاديمير بوتين في قاعدة فوستوشني الفضائية.", title="عربي"),
     Document("en-relation", "en", "Vladimir Putin met Kim Jong Un at Vostochny Cosmodrome.", title="Summit"),
     Document("en-skip", "en", "Weather report for Tuesday.", title="Weather"),
@@ -82,7 +84,9 @@ def project(label_studio, make_annotator):
     # Alice: an emoji before the entity, then the Arabic article.
     m1 = mention("en-emoji", "k", "Kim Jong Un", "PER", "kim_jong_un")
     m2 = mention("en-emoji", "v", "Vladivostok", "GPE", "vladivostok")
-    made["alice-emoji"] = annotate(alice, task["en-emoji"], [m1, m2], [Relation("r", "visited", "k", "v")], lead_time=12.5)
+    made["alice-emoji"] = annotate(
+        alice, task["en-emoji"], [m1, m2], [Relation("r", "visited", "k", "v")], lead_time=12.5
+    )
     a1 = mention("ar-001", "a1", "كيم جونغ أون", "PER", "kim_jong_un")
     a2 = mention("ar-001", "a2", "فلاديمير بوتين", "PER", "vladimir_putin")
     a3 = mention("ar-001", "a3", "قاعدة فوستوشني الفضائية", "FAC", "vostochny_cosmodrome")
@@ -122,7 +126,13 @@ def test_pull_normalize_validate_exact(project, label_studio, tmp_path):
     data = out.read_bytes()
     assert (tmp_path / "snapshot.json.sha256").read_text() == f"{hashlib.sha256(data).hexdigest()}  snapshot.json\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["snapshot.json", "snapshot.json.sha256"]
-    assert (report.tasks, report.annotations, report.cancelled, report.ground_truth, report.predictions) == (4, 6, 1, 1, 1)
+    assert (report.tasks, report.annotations, report.cancelled, report.ground_truth, report.predictions) == (
+        4,
+        6,
+        1,
+        1,
+        1,
+    )
     assert report.repaired_tasks == () and report.unknown_annotators == 0 and report.size == len(data)
 
     normalized = load_snapshot(out)

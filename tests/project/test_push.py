@@ -16,10 +16,10 @@ from curation.cli import cli
 from curation.core.convert import to_ls_results
 from curation.core.corpus import load_corpus
 from curation.core.errors import LabelStudioError
-from curation.project.push import push
 from curation.core.records import Annotation, Document, Mention, Relation
 from curation.core.schema import label_config, load_schema, same_config
 from curation.labelstudio.server import Connection, free_port
+from curation.project.push import push
 from tests.conftest import ROOT
 from tests.faultproxy import Fault, FaultProxy
 
@@ -163,7 +163,9 @@ def test_predictions_are_imported_once_per_task_and_model_version(server, unique
     assert other.stdout.endswith("Imported 1 prediction (0 already there).\n")
 
     stored = {
-        (t["data"]["doc_id"], p["model_version"]): p["result"] for t in tasks_of(conn, unique_title) for p in t["predictions"]
+        (t["data"]["doc_id"], p["model_version"]): p["result"]
+        for t in tasks_of(conn, unique_title)
+        for p in t["predictions"]
     }
     assert sorted(stored) == [(AR, "ner-v1"), (EN, "ner-v1"), (EN, "ner-v2")]
     for record in records:
@@ -178,7 +180,10 @@ def test_unknown_doc_in_predictions_names_the_line(server, unique_title, tmp_pat
     file.write_text('\n{"doc_id": "nope", "model_version": "v1", "mentions": [], "relations": []}\n')
     result = run(data_dir, "--project", unique_title, "--predictions", file)
     assert result.exit_code == 1
-    assert result.stderr == f"Error: {file} line 2: doc_id 'nope' is not in the corpus. Push its article too, or remove the line.\n"
+    assert (
+        result.stderr
+        == f"Error: {file} line 2: doc_id 'nope' is not in the corpus. Push its article too, or remove the line.\n"
+    )
     assert ls.find_project(conn, unique_title) is None
 
 
@@ -277,7 +282,11 @@ def test_a_failed_import_is_sent_again_in_chunks_without_duplicates(server, uniq
     fault = Fault("POST", r"/api/projects/\d+/import\?", status=503)
     with FaultProxy(conn.url, [fault]) as proxy:
         report = push(
-            Connection(proxy.url, conn.token), corpus=DOCS, project_title=unique_title, cache_dir=tmp_path, chunk_tasks=2
+            Connection(proxy.url, conn.token),
+            corpus=DOCS,
+            project_title=unique_title,
+            cache_dir=tmp_path,
+            chunk_tasks=2,
         )
     imports = [path for method, path, _ in proxy.log if method == "POST" and "/import?" in path]
     assert len(imports) == 4  # chunks of 2, 2, 1 and the first one again

@@ -9,10 +9,12 @@ import json
 import pyarrow.parquet as pq
 import pytest
 
+from curation.core.errors import ReleaseError
 from curation.core.records import Annotation, Decision, Document, GoldDocument, Mention, Relation
-from curation.release.run import read_state, write_release
+from curation.core.schema import DEFAULT_SCHEMA_PATH, load_schema
 from curation.release.build import BuildInputs, BuildOptions, build_release
 from curation.release.diff import _entity_facts
+from curation.release.run import read_state, write_release
 from curation.release.source import (
     ANNOTATIONS_SCHEMA,
     annotations_parquet,
@@ -20,9 +22,7 @@ from curation.release.source import (
     read_annotations,
     read_documents,
 )
-from curation.core.schema import DEFAULT_SCHEMA_PATH, load_schema
 from curation.release.splits import assign_splits, draw, parse_split_config
-from curation.core.errors import ReleaseError
 
 SCHEMA = load_schema()
 
@@ -227,8 +227,11 @@ def test_a_first_release_counts_each_distinct_item_once():
     # A duplicated mention and a symmetric relation drawn both ways are one item each, as the next
     # release's diff compares them.
     met = GOLD[1].relations[0]
-    doubled = dataclasses.replace(GOLD[1], mentions=GOLD[1].mentions + GOLD[1].mentions[:1],
-                                  relations=GOLD[1].relations + (Relation("77/back", "met_with", met.tail, met.head),))
+    doubled = dataclasses.replace(
+        GOLD[1],
+        mentions=GOLD[1].mentions + GOLD[1].mentions[:1],
+        relations=GOLD[1].relations + (Relation("77/back", "met_with", met.tail, met.head),),
+    )
     built = build_release(inputs((GOLD[0], doubled)))
     assert built.diff.counts["sw"]["mentions"]["added"] == len(GOLD[1].mentions)
     assert built.diff.counts["sw"]["relations"]["added"] == 2

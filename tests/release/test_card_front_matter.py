@@ -11,12 +11,12 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from curation.release.card.front_matter import size_category
 from curation.cli import cli
 from curation.release.build import build_release
+from curation.release.card.front_matter import size_category
+from tests.release.test_build import inputs
 from tests.release.test_card_process import predicted
 from tests.release.test_release import NAME, SNAPSHOT
-from tests.release.test_build import inputs
 
 
 def front_matter(built) -> str:
@@ -90,7 +90,9 @@ def test_pretty_name_and_creators_are_written_and_carried_over(tmp_path):
     assert (meta["pretty_name"], meta["annotations_creators"]) == ("GeoNews-IE", ["crowdsourced", "expert-generated"])
     card = (folder / "README.md").read_text(encoding="utf-8")
     assert "\n# GeoNews-IE\n" in card
-    assert "The curators declare the annotations crowdsourced and expert-generated (`annotations_creators` above)." in card
+    assert (
+        "The curators declare the annotations crowdsourced and expert-generated (`annotations_creators` above)." in card
+    )
     build = json.loads((folder / "source" / "build.json").read_text(encoding="utf-8"))
     assert (build["pretty_name"], build["annotations_creators"]) == ("GeoNews-IE", ["crowdsourced", "expert-generated"])
     assert run("release", "--check", folder).exit_code == 0

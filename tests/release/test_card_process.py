@@ -21,8 +21,12 @@ def renamed(annotation: Annotation, prefix: str, **changes) -> Annotation:
     """The same content under other ids (as Label Studio numbers an annotation apart from its prediction)."""
     ids = {m.id: prefix + m.id.split("/")[-1] for m in annotation.mentions}
     mentions = tuple(dataclasses.replace(m, id=ids[m.id]) for m in annotation.mentions)
-    relations = tuple(dataclasses.replace(r, id=prefix + r.id, head=ids[r.head], tail=ids[r.tail]) for r in annotation.relations)
-    return dataclasses.replace(annotation, annotation_id=prefix.rstrip("/"), mentions=mentions, relations=relations, **changes)
+    relations = tuple(
+        dataclasses.replace(r, id=prefix + r.id, head=ids[r.head], tail=ids[r.tail]) for r in annotation.relations
+    )
+    return dataclasses.replace(
+        annotation, annotation_id=prefix.rstrip("/"), mentions=mentions, relations=relations, **changes
+    )
 
 
 def predicted(annotation: Annotation, version: str = "seed-v1") -> Annotation:
@@ -50,8 +54,12 @@ def test_identical_content_under_other_ids_counts_by_model_version():
 @pytest.mark.parametrize(
     "change",
     [
-        lambda a: dataclasses.replace(a, mentions=(dataclasses.replace(a.mentions[0], entity_id="someone_else"), *a.mentions[1:])),
-        lambda a: dataclasses.replace(a, mentions=(dataclasses.replace(a.mentions[0], end=a.mentions[0].end - 1), *a.mentions[1:])),
+        lambda a: dataclasses.replace(
+            a, mentions=(dataclasses.replace(a.mentions[0], entity_id="someone_else"), *a.mentions[1:])
+        ),
+        lambda a: dataclasses.replace(
+            a, mentions=(dataclasses.replace(a.mentions[0], end=a.mentions[0].end - 1), *a.mentions[1:])
+        ),
         lambda a: dataclasses.replace(a, relations=a.relations[:-1]),
         lambda a: dataclasses.replace(a, relations=(dataclasses.replace(a.relations[0], type="allied_with"),)),
         lambda a: dataclasses.replace(a, from_prediction=False),
@@ -83,7 +91,9 @@ def test_every_annotation_accepted_unchanged_is_said_plainly_and_points_to_the_n
         "the curators' notes below say how they were made." + derived
     )
     assert process_paragraph(accepted, predictions) == intro + "this card cannot say how they were made." + derived
-    declared = process_paragraph(accepted, predictions, notes="Made by hand.", annotations_creators=("expert-generated",))
+    declared = process_paragraph(
+        accepted, predictions, notes="Made by hand.", annotations_creators=("expert-generated",)
+    )
     assert declared == intro + (
         "the curators' notes below say how they were made. The curators declare the annotations expert-generated "
         "(`annotations_creators` above)."
@@ -121,4 +131,3 @@ def test_an_adjudication_draft_submitted_unchanged_is_people_s_work():
         "`annotations_creators` above (expert-generated) follows the snapshot: 2 annotations were made or corrected "
         "by people in Label Studio."
     )
-

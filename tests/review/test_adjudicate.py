@@ -5,10 +5,10 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from curation.review.adjudicate import Rejected, adjudicate
-from curation.review.conflicts import ConflictItem, Version
 from curation.core.records import Decision, GoldDocument, Mention, Relation
 from curation.core.schema import load_schema
+from curation.review.adjudicate import Rejected, adjudicate
+from curation.review.conflicts import ConflictItem, Version
 from tests.annotations import FULL, KIM, MET, PUTIN, VISITED, VOSTOCHNY, ann, doc, snap
 
 SCHEMA = load_schema()
@@ -228,7 +228,8 @@ def test_identical_annotators_give_their_annotation_as_unanimous_gold(specs, rel
     (gold,) = result.gold
     assert gold.status == "adjudicated" and gold.n_annotators == n
     assert [(m.start, m.end, m.type, m.entity_id) for m in gold.mentions] == sorted(
-        (s, s + k, t, eid) for s, k, t, eid in specs)
+        (s, s + k, t, eid) for s, k, t, eid in specs
+    )
     assert [m.id for m in gold.mentions] == [f"m{i}" for i in range(1, len(specs) + 1)]
     by_gold = {m.id: (m.start, m.end, m.type) for m in gold.mentions}
     by_source = {m.id: (m.start, m.end, m.type) for m in anns[0].mentions}

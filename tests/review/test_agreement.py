@@ -8,10 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from curation.core.schema import load_schema
 from curation.review.agreement import agreement
 from curation.review.kappa import cohen_kappa, fleiss_kappa
 from curation.review.pairwise import SpanCounts, span_counts
-from curation.core.schema import load_schema
 from tests.annotations import FULL, KIM, MET, PUTIN, VISITED, VOSTOCHNY, ann, doc, snap
 
 SCHEMA = load_schema()
@@ -80,7 +80,9 @@ def test_one_boundary_disagreement():
 
 
 def test_one_relation_label_disagreement():
-    report = pairwise(FULL, dict(mentions=[KIM, PUTIN, VOSTOCHNY], relations=[("allied_with", "kim", "putin"), VISITED]))
+    report = pairwise(
+        FULL, dict(mentions=[KIM, PUTIN, VOSTOCHNY], relations=[("allied_with", "kim", "putin"), VISITED])
+    )
     assert report.mentions().strict_f1 == 1.0
     assert report.relations().to_dict() == {"n_a": 2, "n_b": 2, "strict": 1, "boundaries": 1,
                                             "strict_f1": 0.5, "boundaries_f1": 0.5}  # fmt: skip
@@ -168,8 +170,17 @@ def test_breakdown_per_language_and_pair_and_json():
     data = report.to_dict()
     assert data["mentions"]["by_language_type"]["sw"]["FAC"] == {
         "n_a": 1, "n_b": 0, "exact": 0, "overlap": 0, "strict_f1": 0.0, "partial_f1": 0.0}  # fmt: skip
-    assert data["mentions"]["by_pair"] == [{"annotators": ["annotator-1", "annotator-2"], "n_a": 6, "n_b": 5,
-                                            "exact": 5, "overlap": 0, "strict_f1": 10 / 11, "partial_f1": 10 / 11}]
+    assert data["mentions"]["by_pair"] == [
+        {
+            "annotators": ["annotator-1", "annotator-2"],
+            "n_a": 6,
+            "n_b": 5,
+            "exact": 5,
+            "overlap": 0,
+            "strict_f1": 10 / 11,
+            "partial_f1": 10 / 11,
+        }
+    ]
     assert data["documents_by_language"] == {"en": 1, "sw": 1}
     assert data["relations"]["micro"]["strict_f1"] == 6 / 7  # 3 matched of 4 + 3
 
@@ -251,8 +262,12 @@ def test_nervaluate_cross_check_on_the_fixture_pairs():
 # --- properties -----------------------------------------------------------------------------
 
 mention_specs = st.lists(
-    st.tuples(st.integers(0, 50), st.integers(1, 5), st.sampled_from(["PER", "GPE", "FAC"]),
-              st.sampled_from(["kim_jong_un", "russia", None])),  # fmt: skip
+    st.tuples(
+        st.integers(0, 50),
+        st.integers(1, 5),
+        st.sampled_from(["PER", "GPE", "FAC"]),
+        st.sampled_from(["kim_jong_un", "russia", None]),
+    ),  # fmt: skip
     min_size=1,
     max_size=8,
 )

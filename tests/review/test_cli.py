@@ -9,13 +9,13 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image
 
-from curation.review.adjudicate import adjudicate
 from curation.cli import cli
 from curation.core.convert import to_ls_results
-from curation.review.gold import read_gold
 from curation.core.normalize import load_snapshot
 from curation.core.records import Annotation, Document, Mention, Relation, text_sha256
 from curation.core.schema import load_schema
+from curation.review.adjudicate import adjudicate
+from curation.review.gold import read_gold
 
 TEXT = "Kim Jong Un met Vladimir Putin at Vostochny Cosmodrome."
 TEXT_SW = "Kim Jong Un alikutana na Vladimir Putin."
@@ -41,7 +41,10 @@ def task(tid: int, doc_id: str, language: str, text: str, annotations: list[dict
 @pytest.fixture
 def snapshot(tmp_path: Path) -> Path:
     """en-1: two annotators, one misses Vostochny; sw-1: two annotators who agree; en-2: one annotator."""
-    kim, putin = mention("kim", TEXT, "Kim Jong Un", "PER", "kim_jong_un"), mention("putin", TEXT, "Vladimir Putin", "PER", "vladimir_putin")
+    kim, putin = (
+        mention("kim", TEXT, "Kim Jong Un", "PER", "kim_jong_un"),
+        mention("putin", TEXT, "Vladimir Putin", "PER", "vladimir_putin"),
+    )
     vost = mention("vost", TEXT, "Vostochny Cosmodrome", "FAC", "vostochny_cosmodrome")
     met, visited = Relation("x", "met_with", "kim", "putin"), Relation("y", "visited", "kim", "vost")
     sw_kim = mention("kim", TEXT_SW, "Kim Jong Un", "PER", "kim_jong_un")

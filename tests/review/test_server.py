@@ -17,12 +17,12 @@ from click.testing import CliRunner
 
 from curation.cli import cli
 from curation.core.convert import from_ls_results, to_ls_results
-from curation.labelstudio import get_project, iter_tasks, request
 from curation.core.normalize import load_snapshot
+from curation.core.records import Document, Mention, Relation
+from curation.labelstudio import get_project, iter_tasks, request
+from curation.labelstudio.server import Connection
 from curation.project.pull import pull
 from curation.project.push import push
-from curation.core.records import Document, Mention, Relation
-from curation.labelstudio.server import Connection
 
 EN = "Kim Jong Un met Vladimir Putin at Vostochny Cosmodrome."
 SW = "Kim Jong Un alikutana na Vladimir Putin mjini Vostochny."

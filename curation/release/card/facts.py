@@ -7,8 +7,9 @@ languages and the document count of a release.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 from curation.core.schema import Schema
 

@@ -9,10 +9,11 @@ snapshot records (:func:`annotations_creators`).
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
-from curation.release.card.facts import CardFacts, document_count, languages, title
 from curation.core.errors import ReleaseError
+from curation.release.card.facts import CardFacts, document_count, languages, title
 
 #: The values the Hub accepts in ``annotations_creators``.
 ANNOTATIONS_CREATORS = ("crowdsourced", "expert-generated", "found", "machine-generated", "no-annotation", "other")

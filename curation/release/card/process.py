@@ -9,7 +9,8 @@ the metadata.
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from curation.release.card.facts import CardFacts, document_count
 from curation.release.card.front_matter import annotations_creators, creator_counts
@@ -26,11 +27,7 @@ def process(f: CardFacts) -> str:
     status = ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in sorted(p["status"].items())) or "none"
     rules = ", ".join(f"{n} by {r.replace('_', ' ')}" for r, n in sorted(p["rules"].items())) or "none"
     return (
-        "## Annotation process\n\n"
-        + who(f)
-        + " "
-        + creators(f)
-        + "\n\n"
+        "## Annotation process\n\n" + who(f) + " " + creators(f) + "\n\n"
         "Every annotation was validated (offsets, labels, relation argument types, entity ids) and a release is "
         "refused while validation reports errors. One gold version per document was then decided: an annotation "
         "flagged ground truth in Label Studio wins; with two or more annotators, items a majority agrees on are "
@@ -54,7 +51,11 @@ def who(f: CardFacts) -> str:
         f"{plural(p['annotations'], 'annotation')} and skipped {p['skipped']}."
     )
     if n and n == p["annotations"]:
-        origin = "the curators' notes below say how they were made." if f.notes else "this card cannot say how they were made."
+        origin = (
+            "the curators' notes below say how they were made."
+            if f.notes
+            else "this card cannot say how they were made."
+        )
         return (
             f"The articles were put into Label Studio, each with a pre-annotation (model version {versions}), with "
             f"{INTERFACE}. {tally} Every annotation is a pre-annotation accepted without any change: nobody corrected "
@@ -76,7 +77,9 @@ def pre_annotations(p: Mapping[str, Any]) -> str:
     models = ", ".join(f"`{m}`" for m in p["model_versions"])
     return (
         f"{plural(p['from_prediction'], 'annotation')} started from a pre-annotation (a prediction shown to the "
-        "annotator, who corrected or accepted it" + (f"; model versions in the snapshot: {models}" if models else "") + ")."
+        "annotator, who corrected or accepted it"
+        + (f"; model versions in the snapshot: {models}" if models else "")
+        + ")."
     )
 
 
