@@ -1,8 +1,12 @@
-"""Docs pinned by tests: every command has help text and a README CLI reference entry."""
+"""Docs pinned by tests: every command has help text and an entry in docs/cli.md; every link resolves.
+
+README.md is the front page (under 250 lines) and links every page of docs/.
+"""
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import click
 import pytest
@@ -27,21 +31,27 @@ def command_paths(group: click.Group = cli, prefix: str = "curation") -> list[tu
 COMMANDS = command_paths()
 
 
+README = ROOT / "README.md"
+DOCS = ROOT / "docs"
+CLI_REFERENCE = DOCS / "cli.md"
+MARKDOWN = [README, *sorted(DOCS.glob("*.md"))]
+
+
 @pytest.mark.parametrize("path,command", COMMANDS, ids=[p for p, _ in COMMANDS])
-def test_every_command_has_help_and_a_readme_entry(path, command):
+def test_every_command_has_help_and_a_cli_reference_entry(path, command):
     assert command.help and command.help.strip(), f"{path} has no help text"
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert f"### `{path}`" in readme, f"README.md has no CLI reference entry '### `{path}`'"
+    reference = CLI_REFERENCE.read_text(encoding="utf-8")
+    assert f"### `{path}`" in reference, f"docs/cli.md has no CLI reference entry '### `{path}`'"
     for param in command.params:
         if isinstance(param, click.Option):
             assert param.help, f"{path} option {param.opts[0]} has no help text"
-            assert param.opts[0] in readme.split(f"### `{path}`", 1)[1].split("\n### ", 1)[0], (
-                f"README entry for {path} does not mention {param.opts[0]}"
+            assert param.opts[0] in reference.split(f"### `{path}`", 1)[1].split("\n### ", 1)[0], (
+                f"docs/cli.md entry for {path} does not mention {param.opts[0]}"
             )
 
 
 def test_readme_states_the_two_setup_commands():
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    readme = README.read_text(encoding="utf-8")
     assert "make demo" in readme and "make test" in readme
 
 
@@ -57,15 +67,54 @@ def github_anchor(heading: str) -> str:
     return "".join(c for c in text if c.isalnum() or c in " -_").replace(" ", "-")
 
 
-def test_readme_links_point_at_its_own_headings():
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    anchors = {github_anchor(line.lstrip("#")) for line in readme.splitlines() if line.startswith("#")}
-    links = re.findall(r"\]\(#([^)]+)\)", readme)
-    assert links, "the README links to its own sections"
-    assert [link for link in links if link not in anchors] == []
+def headings(path: Path) -> set[str]:
+    """The anchors of a markdown file's headings (lines starting with #, outside code blocks)."""
+    anchors: set[str] = set()
+    fenced = False
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("```"):
+            fenced = not fenced
+        elif line.startswith("#") and not fenced:
+            anchors.add(github_anchor(line.lstrip("#")))
+    return anchors
 
 
-def test_readme_images_exist():
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    images = re.findall(r"!\[[^\]]*\]\(([^)#]+)\)", readme)
-    assert images and [path for path in images if not (ROOT / path).is_file()] == []
+def links(path: Path) -> list[str]:
+    """Every markdown link and image target of a file, web addresses left out."""
+    targets = re.findall(r"\]\(([^)\s]+)\)", path.read_text(encoding="utf-8"))
+    return [t for t in targets if not re.match(r"[a-z]+:", t)]
+
+
+@pytest.mark.parametrize("page", MARKDOWN, ids=[p.relative_to(ROOT).as_posix() for p in MARKDOWN])
+def test_every_link_resolves(page):
+    """Relative links point at existing files, and their #anchor at a heading of that file."""
+    assert links(page), f"{page.name} links to nothing (docs pages link back to README.md)"
+    broken = []
+    for link in links(page):
+        target, _, anchor = link.partition("#")
+        file = (page.parent / target).resolve() if target else page
+        if not file.exists():
+            broken.append(f"{link}: no file {target}")
+        elif anchor and (file.suffix != ".md" or anchor not in headings(file)):
+            broken.append(f"{link}: no heading #{anchor} in {file.relative_to(ROOT)}")
+    assert broken == []
+
+
+def test_images_exist():
+    images = [
+        (page.parent / path).resolve()
+        for page in MARKDOWN
+        for path in re.findall(r"!\[[^\]]*\]\(([^)#\s]+)\)", page.read_text(encoding="utf-8"))
+    ]
+    assert images and [path for path in images if not path.is_file()] == []
+
+
+def test_readme_is_a_front_page():
+    assert len(README.read_text(encoding="utf-8").splitlines()) < 250, (
+        "README.md is the front page: move detail to docs/"
+    )
+
+
+def test_readme_links_every_docs_page():
+    linked = {(ROOT / link.partition("#")[0]).resolve() for link in links(README)}
+    assert [page.name for page in sorted(DOCS.glob("*.md")) if page.resolve() not in linked] == []

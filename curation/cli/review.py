@@ -42,7 +42,7 @@ def _parse_severities(values: tuple[str, ...]) -> dict[str, str]:
 def validate_command(snapshot: Path, severity: tuple[str, ...], schema_path: Path | None, as_json: bool) -> None:
     """Check a pulled snapshot and report every problem; exit 1 if any is an error.
 
-    Each problem has a stable code (V001-V023, see the README), the document, the annotation
+    Each problem has a stable code (V001-V023, see docs/cli.md), the document, the annotation
     and the annotator pseudonym. A table by default, --json for machines.
     """
     from curation.core.check import validate_snapshot

@@ -1,7 +1,7 @@
 """Check normalized annotations against the text and the schema; report every problem.
 
 Every check has a stable code (``V001``...), listed with its default severity and a one-line
-meaning in :data:`CODES`; the CLI, the README and the tests use the same table. Validation
+meaning in :data:`CODES`; the CLI, docs/cli.md and the tests use the same table. Validation
 never stops at the first problem: it returns a :class:`ValidationReport` with all of them,
 each naming the document, the annotation and the annotator pseudonym. Severities can be
 changed per code. Skipped (cancelled) annotations are not checked: their content is never
