@@ -124,13 +124,21 @@ def agreement_command(snapshot: Path, plot: Path | None, schema_path: Path | Non
     help="Send each conflicted document's merged draft to Label Studio as a prediction "
     "(model version adjudication-<date>) for a reviewer to resolve and flag as ground truth.",
 )
+@click.option(
+    "--decisions",
+    "decisions_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Resolve every open conflict by this decisions file (JSON, one entry with a reason per conflict); "
+    "with --push, submit each resolved document to Label Studio flagged as ground truth.",
+)
 @project_option
 @data_dir_option
 @_schema_option
 @json_option
 @reports_errors  # fmt: skip
-def adjudicate_command(snapshot: Path, out: Path | None, single: str, push: bool, project_title: str,
-                       data_dir: Path, schema_path: Path | None, as_json: bool) -> None:  # fmt: skip
+def adjudicate_command(snapshot: Path, out: Path | None, single: str, push: bool, decisions_path: Path | None,
+                       project_title: str, data_dir: Path, schema_path: Path | None, as_json: bool) -> None:  # fmt: skip
     """Decide one gold annotation per document: ground truth, else majority, else conflict.
 
     Prints the outcome and every open conflict with each annotator's version (--json for
@@ -142,15 +150,27 @@ def adjudicate_command(snapshot: Path, out: Path | None, single: str, push: bool
 
     connection = resolve_connection(data_dir=data_dir) if push else None
     run = run_adjudication(snapshot, out=out, accept_single=single == "accept", push=push,
-                           project_title=project_title, connection=connection, schema_path=schema_path)  # fmt: skip
+                           project_title=project_title, connection=connection, schema_path=schema_path,
+                           decisions_path=decisions_path)  # fmt: skip
     if run.written is not None:
         say(f"Wrote {len(run.adjudication.gold)} gold documents to {run.written}.")
     if run.pushed is not None:
         p = run.pushed
         say(f"Pushed {len(p.sent)} review drafts (model version {p.model_version}) to project '{p.project}'"
             + (f"; {len(p.already_there)} were already there." if p.already_there else "."))  # fmt: skip
+    if run.decisions is not None:
+        decided = sum(1 for d in run.adjudication.decisions if d.rule == "decision")
+        say(f"Applied {len(run.decisions.entries)} decisions from {run.decisions.source}: {decided} gold items "
+            "decided by them.")  # fmt: skip
+    if run.resolved is not None:
+        r = run.resolved
+        say(f"Submitted {len(r.submitted)} resolved documents as ground truth (model version {r.model_version}) to "
+            f"project '{r.project}'" + (f"; {len(r.already_there)} were already flagged." if r.already_there else "."))  # fmt: skip
     if as_json:
         data = adjudication_dict(run.adjudication)
+        if run.resolved is not None:
+            data["resolved"] = {"model_version": run.resolved.model_version, "submitted": list(run.resolved.submitted),
+                                "already_there": list(run.resolved.already_there)}  # fmt: skip
         if run.pushed is not None:
             data["pushed"] = {"model_version": run.pushed.model_version, "sent": list(run.pushed.sent),
                               "already_there": list(run.pushed.already_there)}  # fmt: skip

@@ -143,7 +143,8 @@ class Decision:
     """Why one gold item exists: which source annotations it came from, by which rule.
 
     ``kind`` is ``"mention"`` or ``"relation"``; ``item_id`` is the gold item's id;
-    ``rule`` is one of ``ground_truth``, ``majority``, ``single_annotation``, ``unanimous``.
+    ``rule`` is one of ``ground_truth``, ``majority``, ``single_annotation``, ``unanimous``,
+    ``decision`` (a decisions file chose it); ``reason`` is that decision's one-line reason.
     """
 
     doc_id: str
@@ -151,6 +152,7 @@ class Decision:
     item_id: str
     rule: str
     sources: tuple[str, ...]
+    reason: str | None = None
 
 
 @dataclass(frozen=True)

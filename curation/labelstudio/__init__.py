@@ -14,7 +14,14 @@ Only :mod:`curation.labelstudio.sdk` imports ``label_studio_sdk`` (tests/test_la
 - :mod:`~curation.labelstudio.server`       the embedded local server, and how commands find a server
 """
 
-from curation.labelstudio.annotations import FULL_PAGE_SIZE, annotation_from, create_annotation, iter_predicted_tasks
+from curation.labelstudio.annotations import (
+    FULL_PAGE_SIZE,
+    annotation_from,
+    create_annotation,
+    flag_ground_truth,
+    iter_predicted_tasks,
+    task_predictions,
+)
 from curation.labelstudio.client import (
     CONNECT_TIMEOUT,
     READ_TIMEOUT,
@@ -63,9 +70,9 @@ __all__ = [
     "CONNECT_TIMEOUT", "EXPORT_POLL", "EXPORT_TIMEOUT", "FULL_PAGE_SIZE", "LIST_PAGE_SIZE", "READ_TIMEOUT",
     "SNAPSHOT_OPTIONS", "ExistingTask", "ExportSnapshot", "LabelStudioDisconnected", "LabelStudioServerError",
     "LabelStudioTimeout", "Project", "Retry", "TaskStamp", "UncertainOutcome", "annotation_from", "authorization",
-    "create_annotation", "create_project", "create_snapshot", "download_snapshot", "find_project",
+    "create_annotation", "create_project", "create_snapshot", "download_snapshot", "find_project", "flag_ground_truth",
     "find_project_retrying", "get_project", "import_predictions", "import_tasks", "iter_predicted_tasks",
     "iter_tasks", "model_versions", "prediction_keys", "project_url", "request", "sdk_client",
     "sdk_converter_class", "set_instructions", "set_label_config", "set_overlap", "task_in_full", "task_stamp",
-    "update_project", "wait_until_settled",
+    "task_predictions", "update_project", "wait_until_settled",
 ]  # fmt: skip

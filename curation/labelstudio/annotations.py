@@ -74,3 +74,17 @@ def create_annotation(
         if existing is not None:
             return existing
     raise gave_up(conn, what, retry, last)
+
+
+def task_predictions(conn: Connection, task_id: int, *, retry: Retry = Retry()) -> list[dict]:
+    """The predictions of one task (``id``, ``model_version``, ``result``...)."""
+    what = f"list the predictions of task {task_id}"
+    body = get_retrying(conn, "/api/predictions/", what=what, retry=retry, params={"task": task_id}).json()
+    items = body.get("results", []) if isinstance(body, dict) else body
+    return [p for p in items if int(p.get("task", task_id)) == task_id]
+
+
+def flag_ground_truth(conn: Connection, annotation_id: int) -> None:
+    """Flag an annotation as ground truth (setting a flag twice changes nothing)."""
+    request(conn, "PATCH", f"/api/annotations/{annotation_id}/", what=f"flag annotation {annotation_id} as ground truth",
+            json_body={"ground_truth": True})  # fmt: skip

@@ -1,7 +1,9 @@
 """Read a pre-annotation file (`curation push --predictions`): JSONL, one ``Annotation.to_dict()`` per line.
 
 Each line needs ``doc_id``, ``model_version``, ``mentions`` and ``relations`` (other record
-fields are optional and ignored here). Every line is checked against the corpus and the schema
+fields are optional and ignored here). A relation names its mentions with ``head`` and ``tail``,
+or with ``head_mention`` and ``tail_mention`` as a release's ``documents`` config does (its
+``head``/``tail`` there are entity ids), so released rows can be pushed back. Every line is checked against the corpus and the schema
 before anything is sent, and the first problem is reported with the file and line number:
 the offsets must point at the mention's text (half-open code points), types must exist in the
 schema, relations must join mentions of the same record, and a document gets at most one
@@ -81,8 +83,21 @@ def _parse(line: str, where: str, documents: Mapping[str, Document], schema: Sch
 
 
 def _only_record_fields(obj: Mapping[str, Any]) -> dict[str, Any]:
-    """Drop an embedded ``document`` (the corpus is the source of text) before building the record."""
-    return {k: v for k, v in obj.items() if k != "document"}
+    """Drop an embedded ``document`` (the corpus is the source of text) before building the record,
+    and read release-style relations (``head_mention``/``tail_mention``) as record relations."""
+    record = {k: v for k, v in obj.items() if k != "document"}
+    relations = record.get("relations")
+    if isinstance(relations, list):
+        record["relations"] = [_record_relation(r) for r in relations]
+    return record
+
+
+def _record_relation(relation: Any) -> Any:
+    """``{"id", "type", "head_mention", "tail_mention"[, "head", "tail" entity ids]}`` -> a record relation."""
+    if not (isinstance(relation, dict) and "head_mention" in relation and "tail_mention" in relation):
+        return relation
+    return {"id": relation.get("id"), "type": relation.get("type"), "head": relation["head_mention"],
+            "tail": relation["tail_mention"]}  # fmt: skip
 
 
 def _check(record: Annotation, document: Document, schema: Schema, where: str) -> None:

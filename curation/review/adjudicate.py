@@ -59,6 +59,7 @@ from curation.review.conflicts import (
     where_span,
     whole_item,
 )
+from curation.review.decisions import Decisions, DecisionsError, coverage_problems, resolve
 from curation.review.pairwise import oriented
 
 MentionKey = tuple[int, int, str]
@@ -111,12 +112,20 @@ class _Outcome:
 
 
 def adjudicate(
-    normalized: Snapshot, schema: Schema, *, accept_single: bool = True, date: str | None = None
+    normalized: Snapshot,
+    schema: Schema,
+    *,
+    accept_single: bool = True,
+    date: str | None = None,
+    decisions: Decisions | None = None,
 ) -> Adjudication:
     """Decide the gold of every document of ``normalized`` by the rules of the module docstring.
 
     ``date`` (e.g. ``2024-05-01``) names the review drafts' model version
-    ``adjudication-<date>``; without it, the drafts are ``adjudication``.
+    ``adjudication-<date>``; without it, the drafts are ``adjudication``. With ``decisions``,
+    every open conflict must have its entry (:mod:`curation.review.decisions`), and documents
+    are resolved by them, also where a reviewer already flagged the same resolution as ground
+    truth in Label Studio.
     """
     draft_version = f"adjudication-{date}" if date else "adjudication"
     voters, _, _ = voters_by_document(normalized)
@@ -124,31 +133,98 @@ def adjudicate(
     for a in normalized.annotations:
         if not a.cancelled:
             usable[a.doc_id].append(a)
-    gold, decisions, conflicts, rejected = [], [], [], []
+    gold, log, conflicts, rejected = [], [], [], []
     unannotated, awaiting = [], []
+    pending: list[tuple[Document, list[Annotation], list[Annotation], _Outcome]] = []
     for doc_id in sorted(normalized.documents):
         document, mine = normalized.documents[doc_id], voters.get(doc_id, [])
         if not mine:
             unannotated.append(doc_id)
             continue
         truths = [a for a in usable[doc_id] if a.ground_truth]
-        if truths:
+        decided = decisions is not None and bool(decisions.for_document(doc_id)) and len(mine) >= 2
+        if truths and not decided:
             outcome = _ground_truth(document, truths, len(mine), schema)
         elif len(mine) >= 2:
             outcome = _majority(document, mine, schema, draft_version)
+            if decisions is not None and outcome.conflict is not None:
+                pending.append((document, mine, truths, outcome))
+                continue
         elif accept_single:
             outcome = _from_one(document, mine[0], "single_annotation", "single_annotated", 1, schema)
         else:
             awaiting.append(doc_id)
             continue
-        if outcome.gold is not None:
-            gold.append(outcome.gold)
-            decisions.extend(outcome.decisions)
-        if outcome.conflict is not None:
-            conflicts.append(outcome.conflict)
-        rejected.extend(outcome.rejected)
-    return Adjudication(tuple(gold), tuple(decisions), tuple(conflicts), tuple(unannotated), tuple(awaiting),
+        _collect(outcome, gold, log, conflicts, rejected)
+    if decisions is not None:
+        problems = coverage_problems([o.conflict for *_, o in pending if o.conflict], decisions)
+        for document, mine, truths, outcome in pending:
+            try:
+                decided_outcome = _decided(document, mine, truths, outcome, decisions, schema)
+            except DecisionsError as exc:
+                problems += exc.problems
+                continue
+            _collect(decided_outcome, gold, log, conflicts, rejected)
+        if problems:
+            raise DecisionsError(problems)
+        gold.sort(key=lambda g: g.doc_id)
+        log.sort(key=lambda d: d.doc_id)  # stable: each document's own order is kept
+        rejected.sort(key=lambda r: r.doc_id)
+    return Adjudication(tuple(gold), tuple(log), tuple(conflicts), tuple(unannotated), tuple(awaiting),
                         tuple(rejected))  # fmt: skip
+
+
+def _collect(outcome: _Outcome, gold: list, log: list, conflicts: list, rejected: list) -> None:
+    if outcome.gold is not None:
+        gold.append(outcome.gold)
+        log.extend(outcome.decisions)
+    if outcome.conflict is not None:
+        conflicts.append(outcome.conflict)
+    rejected.extend(outcome.rejected)
+
+
+def _decided(document: Document, voters: Sequence[Annotation], truths: Sequence[Annotation], outcome: _Outcome,
+             decisions: Decisions, schema: Schema) -> _Outcome:  # fmt: skip
+    """A conflicted document resolved by its decisions file entries (rule ``decision``, with reasons)."""
+    assert outcome.conflict is not None
+    resolution = resolve(outcome.conflict, document, decisions.for_document(document.doc_id), schema)
+    resolved = resolution.annotation
+    doc_id = document.doc_id
+    if truths and {_content(a, schema) for a in truths} != {_content(resolved, schema)}:
+        raise DecisionsError([f"{decisions.source}: document {doc_id} has a ground truth in Label Studio that differs "
+                              "from what the decisions give. Apply the decisions again (`curation adjudicate "
+                              "SNAPSHOT --decisions FILE --push`) or fix the file, then pull again."])  # fmt: skip
+    by_id = resolved.mention_by_id()
+    decisions_log = []
+    for m in resolved.mentions:
+        entry = resolution.mention_entries.get((m.start, m.end, m.type, m.entity_id))
+        have = tuple(sorted(a.annotation_id for a in voters
+                            if any(_key(x) == _key(m) and x.entity_id == m.entity_id for x in a.mentions)))  # fmt: skip
+        if entry is None:
+            decisions_log.append(Decision(doc_id, "mention", m.id, "unanimous", have))
+        else:
+            sources = have or tuple(sorted(a.annotation_id for a in truths))
+            decisions_log.append(Decision(doc_id, "mention", m.id, "decision", sources, entry.reason))
+    for r in resolved.relations:
+        rkey = (r.type, *oriented(r.type, _key(by_id[r.head]), _key(by_id[r.tail]), schema))
+        entry = resolution.relation_entries.get(rkey)
+        have = tuple(sorted(a.annotation_id for a in voters if rkey in _relation_keys(a, schema)))
+        if entry is None:
+            decisions_log.append(Decision(doc_id, "relation", r.id, "unanimous", have))
+        else:
+            sources = have or tuple(sorted(a.annotation_id for a in truths))
+            decisions_log.append(Decision(doc_id, "relation", r.id, "decision", sources, entry.reason))
+    gold = GoldDocument(document, resolved.mentions, resolved.relations, "adjudicated", len(voters))
+    return _Outcome(gold=gold, decisions=tuple(decisions_log), rejected=outcome.rejected)
+
+
+def _relation_keys(a: Annotation, schema: Schema) -> set[RelationKey]:
+    by_id = a.mention_by_id()
+    return {
+        (r.type, *oriented(r.type, _key(by_id[r.head]), _key(by_id[r.tail]), schema))
+        for r in a.relations
+        if r.head in by_id and r.tail in by_id
+    }
 
 
 def _content(a: Annotation, schema: Schema) -> tuple:
@@ -291,7 +367,8 @@ def _majority(document: Document, voters: Sequence[Annotation], schema: Schema, 
     triples += [(k[0], first[k[1]], first[k[2]]) for k in relation_ties]
     draft = Annotation(doc_id, mentions=tuple(draft_mentions), relations=draft_relations(triples),
                        model_version=draft_version)  # fmt: skip
-    return _Outcome(conflict=Conflict(doc_id, n, tuple(items), draft), rejected=tuple(rejected))
+    accepted_only = (tuple((*key, eid) for key, eid, _, _ in accepted), tuple(k for k, _, _ in accepted_relations))
+    return _Outcome(conflict=Conflict(doc_id, n, tuple(items), draft, accepted_only), rejected=tuple(rejected))
 
 
 def _describe(document: Document, key: RelationKey) -> str:

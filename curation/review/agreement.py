@@ -115,6 +115,9 @@ def annotator_of(annotation: Annotation) -> str:
 def voters_by_document(snapshot: Snapshot) -> tuple[dict[str, list[Annotation]], int, int]:
     """Per document, the latest non-skipped annotation of each annotator (ordered by annotator).
 
+    Reviewers are not voters: an annotator whose every non-skipped annotation is flagged ground
+    truth (a reviewer's resolution) is left out of a document that other annotators labelled.
+
     Also returns how many skipped annotations were left out and how many were superseded by a
     later annotation of the same annotator.
     """
@@ -131,7 +134,20 @@ def voters_by_document(snapshot: Snapshot) -> tuple[dict[str, list[Annotation]],
             if _sort_key(annotation) < _sort_key(mine[who]):
                 continue
         mine[who] = annotation
-    return {doc: [v[k] for k in sorted(v, key=natural)] for doc, v in latest.items()}, skipped, superseded
+    # A reviewer (an annotator all of whose annotations are flagged ground truth) decides, and does
+    # not vote: their annotation is left out wherever other annotators labelled the document.
+    flags: dict[str, set[bool]] = defaultdict(set)
+    for annotation in snapshot.annotations:
+        if not annotation.cancelled:
+            flags[annotator_of(annotation)].add(annotation.ground_truth)
+    reviewers = {who for who, seen in flags.items() if seen == {True}}
+    voters = {}
+    for doc, mine in latest.items():
+        names = sorted(mine, key=natural)
+        if any(n not in reviewers for n in names):
+            names = [n for n in names if n not in reviewers]
+        voters[doc] = [mine[n] for n in names]
+    return voters, skipped, superseded
 
 
 def _rollup(cells: Mapping[tuple, Any], names: Sequence[str], by: Sequence[str], zero: Any) -> dict:

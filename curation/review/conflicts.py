@@ -65,13 +65,17 @@ class Conflict:
 
     ``draft`` is the merged annotation offered to the reviewer (a prediction in Label Studio):
     the accepted items plus every disputed candidate, so resolving means deleting the wrong
-    ones. ``None`` when there is nothing to draft (disagreeing ground truths).
+    ones. ``None`` when there is nothing to draft (disagreeing ground truths). ``accepted``
+    holds the accepted items alone, what a decisions file adds its choices to: mentions as
+    ``(start, end, type, entity id)`` and relations as ``(type, head, tail)`` with ``(start,
+    end, type)`` ends; ``None`` where there is nothing to draft.
     """
 
     doc_id: str
     n_annotators: int
     items: tuple[ConflictItem, ...]
     draft: Annotation | None
+    accepted: tuple[tuple[tuple[int, int, str, str | None], ...], tuple[tuple[str, tuple, tuple], ...]] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -13,8 +13,8 @@ doc_id order, UTF-8, one line each::
 
 (``meta`` is added when the document has metadata.) ``status`` is ``ground_truth``,
 ``adjudicated`` or ``single_annotated``; each decision names the rule (``ground_truth``,
-``unanimous``, ``majority``, ``single_annotation``) and the Label Studio annotation ids the
-item came from. Offsets are half-open code points, as everywhere in curation.
+``unanimous``, ``majority``, ``single_annotation``, ``decision``) and the Label Studio annotation
+ids the item came from; a ``decision`` also has the decisions file's ``reason``. Offsets are half-open code points, as everywhere in curation.
 """
 
 from __future__ import annotations
@@ -41,10 +41,13 @@ def gold_record(gold: GoldDocument, decisions: Iterable[Decision]) -> dict[str, 
         "n_annotators": gold.n_annotators,
         "mentions": [asdict(m) for m in gold.mentions],
         "relations": [asdict(r) for r in gold.relations],
-        "decisions": [
-            {"kind": d.kind, "item_id": d.item_id, "rule": d.rule, "sources": list(d.sources)} for d in decisions
-        ],  # fmt: skip
+        "decisions": [_decision_dict(d) for d in decisions],
     }
+
+
+def _decision_dict(d: Decision) -> dict[str, Any]:
+    data = {"kind": d.kind, "item_id": d.item_id, "rule": d.rule, "sources": list(d.sources)}
+    return data if d.reason is None else {**data, "reason": d.reason}
 
 
 def gold_records(adjudication: Adjudication) -> list[dict[str, Any]]:
@@ -65,7 +68,8 @@ def from_record(record: Mapping[str, Any]) -> tuple[GoldDocument, tuple[Decision
         n_annotators=record["n_annotators"],
     )
     decisions = tuple(
-        Decision(document.doc_id, d["kind"], d["item_id"], d["rule"], tuple(d["sources"])) for d in record["decisions"]
+        Decision(document.doc_id, d["kind"], d["item_id"], d["rule"], tuple(d["sources"]), d.get("reason"))
+        for d in record["decisions"]
     )
     return gold, decisions
 

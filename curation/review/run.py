@@ -8,19 +8,22 @@ plot, and sends review drafts to Label Studio through :mod:`curation.labelstudio
 from __future__ import annotations
 
 import datetime
+import hashlib
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from curation.core.convert import to_ls_results
 from curation.core.errors import LabelStudioError
-from curation.core.normalize import load_snapshot
-from curation.core.records import Document
+from curation.core.normalize import Normalized, load_snapshot
+from curation.core.records import Document, GoldDocument
 from curation.core.schema import DEFAULT_SCHEMA_PATH, load_schema
 from curation.labelstudio.server import Connection
 from curation.review.adjudicate import Adjudication, adjudicate
 from curation.review.agreement import AgreementReport, agreement
 from curation.review.conflicts import Conflict
+from curation.review.decisions import Decisions, DecisionsError, parse_decisions
 
 
 def run_agreement(
@@ -46,10 +49,41 @@ class Pushed:
 
 
 @dataclass(frozen=True)
+class Resolved:
+    """What ``--decisions FILE --push`` did: resolutions submitted as ground truth, and ones already there."""
+
+    model_version: str
+    project: str
+    submitted: tuple[str, ...]
+    already_there: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class AdjudicationRun:
     adjudication: Adjudication
     written: Path | None
     pushed: Pushed | None
+    resolved: Resolved | None = None
+    decisions: Decisions | None = None
+
+
+def load_decisions(path: Path | str) -> Decisions:
+    """Read and check a decisions file (see :mod:`curation.review.decisions`)."""
+    path = Path(path)
+    try:
+        data = json.loads(path.read_bytes())
+    except FileNotFoundError:
+        raise DecisionsError(
+            [f"{path}: no such decisions file. Pass --decisions with the JSON file of decisions."]
+        ) from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise DecisionsError([f"{path}: not valid JSON ({exc}). Fix the file and run again."]) from None
+    return parse_decisions(data, str(path))
+
+
+def decisions_version(path: Path | str) -> str:
+    """The model version a decisions file's resolutions carry in Label Studio: ``decisions-<sha256[:12]>``."""
+    return "decisions-" + hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
 
 
 def run_adjudication(
@@ -62,26 +96,80 @@ def run_adjudication(
     connection: Connection | None = None,
     date: str | None = None,
     schema_path: Path | None = None,
+    decisions_path: Path | None = None,
 ) -> AdjudicationRun:
     """Adjudicate a snapshot file; write the gold to ``out``; with ``push``, send review drafts.
 
-    ``date`` (default: today) names the drafts' model version ``adjudication-<date>``.
+    ``date`` (default: today) names the drafts' model version ``adjudication-<date>``. With
+    ``decisions_path``, conflicts are resolved by that file; with ``push`` too, each resolved
+    document is submitted to Label Studio as an annotation flagged ground truth, as a reviewer
+    would (by the user of ``connection``).
     """
     from curation.review.gold import write_gold
 
     date = date or datetime.date.today().isoformat()
+    decisions = load_decisions(decisions_path) if decisions_path is not None else None
     normalized = load_snapshot(snapshot)
     result = adjudicate(normalized, load_schema(schema_path or DEFAULT_SCHEMA_PATH), accept_single=accept_single,
-                        date=date)  # fmt: skip
+                        date=date, decisions=decisions)  # fmt: skip
     written = write_gold(result, out) if out is not None else None
-    pushed = None
+    pushed = resolved = None
     if push:
         if connection is None:
             raise LabelStudioError("--push needs a Label Studio connection. Set LABEL_STUDIO_URL and "
                                    "LABEL_STUDIO_API_KEY, or start the local server with `curation server start`.")  # fmt: skip
-        pushed = push_drafts(result.conflicts, normalized.documents, connection=connection,
-                             project_title=project_title, model_version=f"adjudication-{date}")  # fmt: skip
-    return AdjudicationRun(result, written, pushed)
+        if decisions_path is not None:
+            decided = sorted({d.doc_id for d in result.decisions if d.rule == "decision"})
+            resolved = push_resolutions([g for g in result.gold if g.doc_id in decided], normalized,
+                                        connection=connection, project_title=project_title,
+                                        model_version=decisions_version(decisions_path))  # fmt: skip
+        else:
+            pushed = push_drafts(result.conflicts, normalized.documents, connection=connection,
+                                 project_title=project_title, model_version=f"adjudication-{date}")  # fmt: skip
+    return AdjudicationRun(result, written, pushed, resolved, decisions)
+
+
+def push_resolutions(
+    gold: Sequence[GoldDocument], normalized: Normalized, *, connection: Connection, project_title: str,
+    model_version: str,
+) -> Resolved:  # fmt: skip
+    """Submit each resolved document as the connection's user: a prediction named ``model_version``
+    with the resolution, an annotation made from it, flagged ground truth.
+
+    A document whose task already has a ground-truth annotation is left alone (a second run adds
+    nothing); a step cut short is looked up before it is tried again, so nothing is made twice.
+    """
+    from curation import labelstudio
+
+    flagged = {a.doc_id for a in normalized.annotations if a.ground_truth and not a.cancelled}
+    project = labelstudio.get_project(connection, project_title)
+    task_of = {t.doc_id: t.id for t in labelstudio.iter_tasks(connection, project.id) if t.doc_id}
+    submitted, there = [], []
+    for g in gold:
+        if g.doc_id in flagged:
+            there.append(g.doc_id)
+            continue
+        task_id = task_of.get(g.doc_id)
+        if task_id is None:
+            raise LabelStudioError(
+                f"Document {g.doc_id} has no task in project '{project_title}'. Adjudicate a snapshot "
+                f"pulled from that project (`curation pull --project '{project_title}' --out FILE`)."
+            )
+        results = to_ls_results(g.document.text, g.mentions, g.relations)
+        mine = [p for p in labelstudio.task_predictions(connection, task_id) if p.get("model_version") == model_version]
+        if not mine:
+            labelstudio.import_predictions(connection, project.id,
+                                           [{"task": task_id, "model_version": model_version, "result": results}])  # fmt: skip
+            mine = [p for p in labelstudio.task_predictions(connection, task_id)
+                    if p.get("model_version") == model_version]  # fmt: skip
+        prediction_id = int(mine[0]["id"])
+        annotation_id = labelstudio.annotation_from(connection, task_id, prediction_id)
+        if annotation_id is None:
+            annotation_id = labelstudio.create_annotation(connection, task_id, result=mine[0]["result"],
+                                                          parent_prediction=prediction_id)  # fmt: skip
+        labelstudio.flag_ground_truth(connection, annotation_id)
+        submitted.append(g.doc_id)
+    return Resolved(model_version, project_title, tuple(submitted), tuple(there))
 
 
 def push_drafts(

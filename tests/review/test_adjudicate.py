@@ -48,7 +48,8 @@ def test_ground_truth_wins_over_a_majority():
     b = ann(D1, "annotator-2", "2", **FULL)
     truth = ann(D1, "annotator-3", "3", mentions=[KIM, PUTIN], relations=[MET], ground_truth=True)
     result = adjudicate(snap([D1], [a, b, truth]), SCHEMA)
-    assert result.gold == (GoldDocument(D1, (M_KIM, M_PUTIN), (GOLD_RELATIONS[0],), "ground_truth", 3),)
+    # annotator-3 only flags ground truth: a reviewer, who decides but is not counted as an annotator.
+    assert result.gold == (GoldDocument(D1, (M_KIM, M_PUTIN), (GOLD_RELATIONS[0],), "ground_truth", 2),)
     assert result.decisions == (Decision("d1", "mention", "m1", "ground_truth", ("3",)),
                                 Decision("d1", "mention", "m2", "ground_truth", ("3",)),
                                 Decision("d1", "relation", "r1", "ground_truth", ("3",)))  # fmt: skip

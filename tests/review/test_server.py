@@ -127,7 +127,9 @@ def test_disagree_push_drafts_resolve_with_ground_truth(label_studio, make_annot
     assert final["summary"]["by_status"] == {"ground_truth": 1}
     assert [c["doc_id"] for c in final["conflicts"]] == ["sw-1"]
     (gold,) = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
-    assert gold["doc_id"] == "en-1" and gold["status"] == "ground_truth" and gold["n_annotators"] == 3
+    assert (
+        gold["doc_id"] == "en-1" and gold["status"] == "ground_truth" and gold["n_annotators"] == 2
+    )  # the reviewer decides, not votes
     assert gold["mentions"] == [
         {"id": "m1", "start": 0, "end": 11, "text": "Kim Jong Un", "type": "PER", "entity_id": "kim_jong_un"},
         {"id": "m2", "start": 16, "end": 30, "text": "Vladimir Putin", "type": "PER", "entity_id": "vladimir_putin"},
