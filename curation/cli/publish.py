@@ -44,6 +44,9 @@ from curation.cli.base import cli, echo_json, json_option, reports_errors, say
                    "(default: the previous release's, else accept).")  # fmt: skip
 @click.option("--schema", "schema_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Schema file (default: schemas/schema.json).")  # fmt: skip
+@click.option("--decisions", "decisions_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Decisions file that resolved the open conflicts (see curation adjudicate --decisions); kept in "
+                   "source/ and its reasons in source/decisions.parquet.")  # fmt: skip
 @click.option("--check", "check_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Instead of releasing, rebuild the release in this folder from its source/ and verify every file.")  # fmt: skip
 @click.option("--push-to-hub", "repo_id", default=None, metavar="REPO_ID",
@@ -54,7 +57,8 @@ def release_command(snapshot: Path | None, version: str | None, exports: Path, n
                     split_config: str | None, split_seed: str | None, force_version: str | None,
                     notes: Path | None, license_id: str | None, pretty_name: str | None,
                     annotations_creators: tuple[str, ...], single: str | None, schema_path: Path | None,
-                    check_dir: Path | None, repo_id: str | None, as_json: bool) -> None:  # fmt: skip
+                    decisions_path: Path | None, check_dir: Path | None, repo_id: str | None,
+                    as_json: bool) -> None:  # fmt: skip
     """Cut a versioned Hugging Face dataset release from SNAPSHOT, or verify one with --check DIR.
 
     Writes EXPORTS/NAME/VERSION/ (parquet per config, README.md card, CHANGELOG.md, release.json,
@@ -89,7 +93,7 @@ def release_command(snapshot: Path | None, version: str | None, exports: Path, n
             force_version=force_version, notes=notes.read_text(encoding="utf-8") if notes else None,
             license=license_id, accept_single=None if single is None else single == "accept",
             schema_path=schema_path or DEFAULT_SCHEMA_PATH, pretty_name=pretty_name,
-            annotations_creators=annotations_creators,
+            annotations_creators=annotations_creators, decisions_path=decisions_path,
         )  # fmt: skip
         folder = result.path
         change = (

@@ -48,9 +48,18 @@ from curation.release.hfdata import (
 from curation.release.rows import ReleaseRows, release_rows
 from curation.release.source import annotations_parquet, decisions_parquet, documents_parquet
 from curation.release.splits import DEFAULT_SPLIT_CONFIG, DEFAULT_SPLIT_SEED, assign_splits
+from curation.review.decisions import Decisions
 
 SOURCE = "source"
+#: The reviewers' decisions file, kept as given inside ``source/``.
+REVIEW_FILE = "review-decisions.json"
+#: The agreement heatmap, beside the card that shows it.
+AGREEMENT_PNG = "agreement.png"
 DATA_FILE = "{config}/{split}-00000-of-00001.parquet"
+
+
+#: BuildOptions fields newer than the first releases, written to build.json only when set.
+_ADDED_FIELDS = ("decisions_sha256",)
 
 
 @dataclass(frozen=True)
@@ -69,6 +78,13 @@ class BuildOptions:
     tool_version: str = __version__
     pretty_name: str | None = None  # the card's display name; None: the release name
     annotations_creators: tuple[str, ...] = ()  # declared by the curators; (): derived from the snapshot
+    decisions_sha256: str | None = None  # the reviewers' decisions file (source/review-decisions.json)
+
+    def to_json(self) -> dict[str, Any]:
+        """``build.json``: fields added after a release was cut are left out while unset, so that
+        release rebuilds byte for byte (``--check``)."""
+        data = asdict(self)
+        return {k: v for k, v in data.items() if not (k in _ADDED_FIELDS and v is None)}
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> BuildOptions:
@@ -93,6 +109,11 @@ class BuildInputs:
     previous: ReleaseState | None
     options: BuildOptions
     predictions: tuple[Annotation, ...] = ()
+    #: The reviewers' decisions file as given (bytes) and parsed, when conflicts were decided by one.
+    review_bytes: bytes | None = None
+    review: Decisions | None = None
+    #: The agreement heatmap (PNG), when two or more annotators labelled a document.
+    agreement_png: bytes | None = None
 
 
 @dataclass(frozen=True)
@@ -152,9 +173,11 @@ def _build(inputs: BuildInputs) -> Built:
             del table
         download = sum(len(files[p]) for *_, p in split_infos)
         configs.append(ConfigInfo(config, features_yaml(feats), tuple(split_infos), download))
+    if inputs.agreement_png is not None:
+        files[AGREEMENT_PNG] = inputs.agreement_png
     facts = card_facts(inputs, rows, tuple(configs))
     files["README.md"] = render_card(facts).encode("utf-8")
-    data_sha = {p: sha256(b) for p, b in files.items() if p != "README.md"}
+    data_sha = {p: sha256(b) for p, b in files.items() if p not in ("README.md", AGREEMENT_PNG)}  # the data configs
     state = state_from_documents(
         opts.version,
         rows.documents,
@@ -213,6 +236,19 @@ def card_facts(inputs: BuildInputs, rows: ReleaseRows, configs: tuple[ConfigInfo
         "status": dict(Counter(g.status for g in inputs.gold)),
         "rules": dict(Counter(map(attrgetter("rule"), inputs.decisions))),
     }
+    if inputs.review is not None:
+        entries = inputs.review.entries
+        process["review"] = {
+            "file": f"{SOURCE}/{REVIEW_FILE}",
+            "conflicts": len(entries),
+            "by_kind": dict(Counter(e.kind for e in entries)),
+            "by_choice": dict(Counter(e.choice for e in entries)),
+            "by_rule": dict(Counter(e.rule for e in entries)),
+            "by_category": dict(Counter(e.category for e in entries)),
+            "annotators": dict(inputs.review.annotators),
+        }
+    if inputs.agreement_png is not None:
+        process["heatmap"] = AGREEMENT_PNG
     return CardFacts(
         name=opts.name,
         version=opts.version,
@@ -269,14 +305,16 @@ def unchanged_from_prediction(annotations: Iterable[Annotation], predictions: It
 def source_files(inputs: BuildInputs, rows: ReleaseRows) -> dict[str, bytes]:
     """``source/``: what the release was built from (see :mod:`curation.release.source`)."""
     out = {
-        f"{SOURCE}/build.json": json_bytes(asdict(inputs.options)),
+        f"{SOURCE}/build.json": json_bytes(inputs.options.to_json()),
         f"{SOURCE}/schema.json": inputs.schema_bytes,
         f"{SOURCE}/documents.parquet": documents_parquet(inputs.documents.values()),
         f"{SOURCE}/annotations.parquet": annotations_parquet(inputs.annotations),
         f"{SOURCE}/decisions.parquet": decisions_parquet(
-            inputs.decisions, {d.doc_id: d.id_map for d in rows.documents}
+            inputs.decisions, {d.doc_id: d.id_map for d in rows.documents}, with_reason=inputs.review is not None
         ),
     }
+    if inputs.review_bytes is not None:
+        out[f"{SOURCE}/{REVIEW_FILE}"] = inputs.review_bytes
     if inputs.predictions:
         out[f"{SOURCE}/predictions.parquet"] = annotations_parquet(inputs.predictions)
     if inputs.previous:

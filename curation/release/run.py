@@ -33,12 +33,14 @@ from curation import __version__
 from curation.core.errors import ReleaseError
 from curation.core.records import Annotation, Document
 from curation.core.schema import DEFAULT_SCHEMA_PATH, Schema, load_schema
-from curation.release.build import BuildInputs, BuildOptions, Built, build_release, sha256
+from curation.release.build import REVIEW_FILE, BuildInputs, BuildOptions, Built, build_release, sha256
 from curation.release.card.front_matter import check_annotations_creators
 from curation.release.diff import ReleaseState, state_from_rows
 from curation.release.hfdata import read_parquet_rows
 from curation.release.source import read_annotations, read_documents
 from curation.release.splits import DEFAULT_SPLIT_CONFIG, DEFAULT_SPLIT_SEED
+from curation.review.decisions import Decisions, parse_decisions
+from curation.review.run import load_decisions
 
 _VERSION = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -144,11 +146,14 @@ def release_snapshot(
     schema_path: Path = DEFAULT_SCHEMA_PATH,
     pretty_name: str | None = None,
     annotations_creators: tuple[str, ...] = (),
+    decisions_path: Path | None = None,
 ) -> ReleaseResult:
     """Build ``exports/<name>/<version>/`` from a snapshot, enforcing every rule.
 
     ``notes``, ``license``, ``pretty_name``, ``annotations_creators``, the split settings and
-    ``accept_single`` default to the previous release's (its ``source/build.json``).
+    ``accept_single`` default to the previous release's (its ``source/build.json``). With
+    ``decisions_path``, open conflicts are decided by that decisions file, which the release
+    keeps as ``source/review-decisions.json`` (its reasons go into ``source/decisions.parquet``).
     """
     from curation.core.normalize import file_sha256, load_snapshot
     from curation.core.validate import validate
@@ -176,6 +181,8 @@ def release_snapshot(
             f"{first.doc_id} (annotation {first.annotation_id}, {first.annotator}): {first.message} "
             f"Run `curation validate {snapshot}` for all of them, fix them in Label Studio, pull again and release."
         )
+    review_bytes = Path(decisions_path).read_bytes() if decisions_path is not None else None
+    review = load_decisions(decisions_path) if decisions_path is not None else None
     previous = read_state(exports / name / previous_version) if previous_version else None
     before = previous_options(exports / name / previous_version) if previous_version else {}
     options = BuildOptions(
@@ -191,9 +198,11 @@ def release_snapshot(
         tool_version=__version__,
         pretty_name=pretty_name if pretty_name is not None else before.get("pretty_name"),
         annotations_creators=creators or tuple(before.get("annotations_creators") or ()),
+        decisions_sha256=sha256(review_bytes) if review_bytes is not None else None,
     )
     built = build_from(normalized.documents, normalized.annotations, schema, schema_path.read_bytes(), previous,
-                       options, adjudicate=adjudicate, predictions=normalized.predictions)  # fmt: skip
+                       options, adjudicate=adjudicate, predictions=normalized.predictions, review=review,
+                       review_bytes=review_bytes)  # fmt: skip
     if previous_version:
         check_bump(previous_version, version, built.level, force_version)
     path = write_release(exports / name / version, built.files)
@@ -211,27 +220,33 @@ def build_from(
     *,
     adjudicate: Any,
     predictions: tuple[Annotation, ...] = (),
+    review: Decisions | None = None,
+    review_bytes: bytes | None = None,
 ) -> Built:
     """Adjudicate normalized records and build the release (shared by release and --check)."""
     snapshot = _Records(dict(documents), tuple(annotations))
-    adjudication = adjudicate(snapshot, schema, accept_single=options.accept_single)
+    adjudication = adjudicate(snapshot, schema, accept_single=options.accept_single, decisions=review)
     excluded = {
         "unannotated": len(adjudication.unannotated),
         "open_conflicts": len(adjudication.conflicts),
         "awaiting_second_annotator": len(adjudication.awaiting_second),
     }
+    figures, heatmap = agreement_figures(snapshot, schema)
     inputs = BuildInputs(
         documents=snapshot.documents,
         annotations=snapshot.annotations,
         gold=tuple(adjudication.gold),
         decisions=tuple(adjudication.decisions),
         excluded={k: v for k, v in excluded.items() if v},
-        agreement=agreement_figures(snapshot, schema),
+        agreement=figures,
         schema=schema,
         schema_bytes=schema_bytes,
         previous=previous,
         options=options,
         predictions=tuple(predictions),
+        review_bytes=review_bytes,
+        review=review,
+        agreement_png=heatmap,
     )
     return build_release(inputs)
 
@@ -244,13 +259,15 @@ class _Records:
     annotations: tuple[Annotation, ...]
 
 
-def agreement_figures(snapshot: _Records, schema: Schema) -> dict[str, Any] | None:
-    """The card's agreement table, or None when no document has two or more annotators."""
+def agreement_figures(snapshot: _Records, schema: Schema) -> tuple[dict[str, Any] | None, bytes | None]:
+    """The card's agreement table and the heatmap PNG, or (None, None) when no document has two
+    or more annotators. Mention F1 per entity type is given when some type has been compared."""
     from curation.review.agreement import agreement
+    from curation.review.plots import agreement_png
 
     report = agreement(snapshot, schema)
     if report.documents == 0:
-        return None
+        return None, None
     m, r, ids, k = report.mentions(), report.relations(), report.entity_ids(), report.kappa
     figures: dict[str, Any] = {
         "documents with two or more annotators": report.documents,
@@ -260,6 +277,10 @@ def agreement_figures(snapshot: _Records, schema: Schema) -> dict[str, Any] | No
     }
     for language, counts in report.mentions("language").items():
         figures[f"mentions, strict F1, {language}"] = counts.strict_f1
+    for language, counts in report.mentions("language").items():
+        figures[f"mentions, partial F1, {language}"] = counts.partial_f1
+    for etype, counts in report.mentions("type").items():
+        figures[f"mentions, strict F1, {etype}"] = counts.strict_f1
     figures.update(
         {
             "relations, strict F1": r.strict_f1,
@@ -268,7 +289,7 @@ def agreement_figures(snapshot: _Records, schema: Schema) -> dict[str, Any] | No
             "entity ids agreeing on mentions both marked": ids.agreement,
         }
     )
-    return figures
+    return figures, agreement_png(report)
 
 
 def read_state(folder: Path) -> ReleaseState:
@@ -369,6 +390,9 @@ def check_release(folder: Path) -> CheckReport:
         annotations = read_annotations((source / "annotations.parquet").read_bytes())
         pred_path = source / "predictions.parquet"
         predictions = read_annotations(pred_path.read_bytes()) if pred_path.exists() else ()
+        review_path = source / REVIEW_FILE
+        review_bytes = review_path.read_bytes() if review_path.exists() else None
+        review = parse_decisions(json.loads(review_bytes), str(review_path)) if review_bytes is not None else None
         prev_path = source / "previous.json.gz"
         previous = (
             ReleaseState.from_json(json.loads(gzip.decompress(prev_path.read_bytes()))) if prev_path.exists() else None
@@ -378,7 +402,7 @@ def check_release(folder: Path) -> CheckReport:
             f"{folder}: cannot rebuild from source/ ({exc}). The release is damaged; restore it from the original copy."
         ) from exc
     built = build_from(documents, annotations, schema, (source / "schema.json").read_bytes(), previous, options,
-                       adjudicate=adjudicate, predictions=predictions)  # fmt: skip
+                       adjudicate=adjudicate, predictions=predictions, review=review, review_bytes=review_bytes)  # fmt: skip
     actual = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
     report = CheckReport(folder, files=len(actual), built_with=options.tool_version)
     for rel in actual:

@@ -7,6 +7,7 @@ pair used the type are grey and marked "n/a".
 
 from __future__ import annotations
 
+import io
 import math
 from pathlib import Path
 
@@ -40,8 +41,15 @@ def heatmap_matrix(report: AgreementReport) -> tuple[list[str], list[str], list[
 
 def plot_agreement(report: AgreementReport, path: Path | str) -> Path:
     """Write the heatmap PNG to ``path`` and return it."""
-    rows, columns, values, counts = heatmap_matrix(report)
     path = Path(path)
+    path.write_bytes(agreement_png(report))
+    return path
+
+
+def agreement_png(report: AgreementReport) -> bytes:
+    """The heatmap as PNG bytes; the same report gives the same bytes with one matplotlib
+    (no timestamp or software name in the file), so a release can hold it and rebuild it."""
+    rows, columns, values, counts = heatmap_matrix(report)
     longest = max((len(r) for r in rows), default=32)
     width = max(7.5, 0.9 * len(columns) + 0.08 * longest + 2.5)
     height = max(3.5, 0.6 * len(rows) + 2.3)
@@ -66,7 +74,8 @@ def plot_agreement(report: AgreementReport, path: Path | str) -> Path:
         ax.tick_params(top=False, bottom=True)
         fig.colorbar(image, ax=ax, label="strict F1")
         fig.tight_layout()
-        fig.savefig(path, format="png")
+        out = io.BytesIO()
+        fig.savefig(out, format="png", metadata={"Software": None})
     finally:
         plt.close(fig)
-    return path
+    return out.getvalue()

@@ -87,9 +87,10 @@ def first(tmp_path_factory):
 def test_release_prints_its_path_and_a_summary(first):
     folder, result = first
     assert result.stdout == f"{folder}\n"
-    assert result.stderr == "Released 1.0.0 (first release): 3 documents, 11 mentions, 7 relations, 14 files.\n"
+    # Two annotators labelled the documents: the release holds the agreement heatmap too.
+    assert result.stderr == "Released 1.0.0 (first release): 3 documents, 11 mentions, 7 relations, 15 files.\n"
     assert sorted(files_of(folder)) == [
-        "CHANGELOG.md", "MANIFEST.sha256", "README.md", "documents/test-00000-of-00001.parquet",
+        "CHANGELOG.md", "MANIFEST.sha256", "README.md", "agreement.png", "documents/test-00000-of-00001.parquet",
         "entities/test-00000-of-00001.parquet", "release.json", "source/annotations.parquet", "source/build.json",
         "source/decisions.parquet", "source/documents.parquet", "source/predictions.parquet", "source/schema.json",
         "tokens/test-00000-of-00001.parquet", "triples/test-00000-of-00001.parquet",
@@ -200,14 +201,15 @@ def test_a_fresh_label_studio_export_changes_only_release_json_and_source(first,
     assert result.exit_code == 0, result.output
     old, new = files_of(first[0]), files_of(tmp_path / "exports" / NAME / "1.0.0")
     differ = sorted(p for p in old if old[p] != new[p])
-    assert differ == ["MANIFEST.sha256", "release.json", "source/annotations.parquet", "source/build.json",
-                      "source/decisions.parquet", "source/predictions.parquet"]  # fmt: skip
+    # The heatmap's rows name the annotator pseudonyms, which come from the new server's user ids.
+    assert differ == ["MANIFEST.sha256", "agreement.png", "release.json", "source/annotations.parquet",
+                      "source/build.json", "source/decisions.parquet", "source/predictions.parquet"]  # fmt: skip
 
 
 def test_check_passes_on_an_untouched_release(first):
     result = run("release", "--check", first[0])
     assert (result.exit_code, result.stdout) == (0, "")
-    assert result.stderr == f"{first[0]}: all 14 files match a rebuild from source/ and MANIFEST.sha256.\n"
+    assert result.stderr == f"{first[0]}: all 15 files match a rebuild from source/ and MANIFEST.sha256.\n"
 
 
 def test_check_names_a_changed_and_an_extra_file(first, tmp_path):

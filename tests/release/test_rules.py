@@ -104,7 +104,7 @@ def test_new_documents_need_a_minor_bump(exports, tmp_path):
     result = release(snapshot, exports, "1.1.0")
     assert result.exit_code == 0, result.output
     assert (
-        result.stderr == "Released 1.1.0 (minor change since 1.0.0): 4 documents, 13 mentions, 8 relations, 15 files.\n"
+        result.stderr == "Released 1.1.0 (minor change since 1.0.0): 4 documents, 13 mentions, 8 relations, 16 files.\n"
     )
     changelog = (exports / NAME / "1.1.0" / "CHANGELOG.md").read_text(encoding="utf-8")
     assert (
@@ -205,7 +205,7 @@ def test_a_later_release_checks_without_the_previous_folder(exports, tmp_path):
     shutil.rmtree(exports)
     result = run("release", "--check", moved)
     assert result.exit_code == 0, result.output
-    assert result.stderr == f"{moved}: all 15 files match a rebuild from source/ and MANIFEST.sha256.\n"
+    assert result.stderr == f"{moved}: all 16 files match a rebuild from source/ and MANIFEST.sha256.\n"
 
 
 def test_misuse_of_the_command_says_what_to_pass(tmp_path):

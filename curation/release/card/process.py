@@ -34,6 +34,36 @@ def process(f: CardFacts) -> str:
         "kept and documents with open conflicts are left out until resolved; a single annotation is accepted as "
         f"is. Gold documents: {status}. Gold items: {rules} (the full decision log is `source/decisions.parquet`).\n\n"
         + agreement(f.agreement)
+        + heatmap(p.get("heatmap"))
+        + review(p.get("review"))
+    )
+
+
+def heatmap(path: str | None) -> str:
+    if not path:
+        return ""
+    return (
+        f"\n![Strict mention F1 per annotator pair and entity type, before adjudication]({path})\n\n"
+        f"`{path}`: strict mention F1 per annotator pair and entity type before adjudication (grey: not compared).\n"
+    )
+
+
+def review(r: dict[str, Any] | None) -> str:
+    """How the conflicts were decided, when a decisions file decided them."""
+    if not r:
+        return ""
+
+    def counts(c: dict[str, int]) -> str:
+        return ", ".join(f"{k} {n}" for k, n in sorted(c.items(), key=lambda kv: (-kv[1], kv[0])))
+
+    who = "; ".join(f"`{k}` is {v}" for k, v in sorted(r["annotators"].items()))
+    return (
+        f"\n**Adjudication.** The annotators disagreed at {plural(r['conflicts'], 'place')} (by kind: "
+        f"{counts(r['by_kind'])}). A reviewer decided each one in a decisions file kept as `{r['file']}`, with "
+        "the guideline rule it applies and a one-line reason, which `source/decisions.parquet` carries for every "
+        "item it decided (column `reason`), and submitted the resolved documents to Label Studio as ground truth. "
+        f"Versions kept: {counts(r['by_choice'])}" + (f" ({who})" if who else "") + ". "
+        f"By reason category: {counts(r['by_category'])}. By guideline rule cited: {counts(r['by_rule'])}.\n"
     )
 
 
