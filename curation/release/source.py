@@ -77,7 +77,7 @@ def annotations_parquet(annotations: Iterable[Annotation]) -> bytes:
     return parquet_bytes(table_from_columns(columns, ANNOTATIONS_SCHEMA))
 
 
-def decisions_parquet(decisions: Iterable[Decision], release_ids: Mapping[str, Mapping[str, str]]) -> bytes:
+def decisions_parquet(decisions: Iterable[Decision], release_ids: Mapping[str, dict[str, str]]) -> bytes:
     """``decisions.parquet``; ``release_ids`` is doc id -> (gold item id -> release id).
 
     Rows are sorted by ``doc_id, kind, item_id`` with arrow's stable sort (UTF-8 byte order is
