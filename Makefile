@@ -28,10 +28,12 @@ chromium:
 
 LINTED := curation tests bench examples scripts corpus/seed/build_annotations.py
 
-# Lint and format checks first (seconds), then the whole suite.
+# Lint, format and type checks first (seconds), then the whole suite.
+# mypy's settings (strict for curation.core) are in pyproject.toml.
 lint: venv
 	$(BIN)/ruff check $(LINTED)
 	$(BIN)/ruff format --check $(LINTED)
+	$(BIN)/mypy curation
 
 test: venv chromium lint
 	$(BIN)/python -m pytest
@@ -44,4 +46,4 @@ bench: venv
 	for b in bench/*.py; do $(BIN)/python $$b || exit 1; done
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis demo-out test-artifacts
+	rm -rf $(VENV) .pytest_cache .mypy_cache .hypothesis demo-out test-artifacts

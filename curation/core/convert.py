@@ -12,7 +12,7 @@ differ after any character outside the Basic Multilingual Plane (emoji, some CJK
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -121,8 +121,9 @@ def from_ls_results(
     not exist are kept (validation reports them); a region with several labels keeps them all,
     joined by ``|`` (validation reports that as an unknown label).
     """
-    spans: dict[str, dict[str, Any]] = {}
-    entity_ids: dict[str, str] = {}
+    # Keyed by result id; a malformed result without one is keyed by None.
+    spans: dict[str | None, dict[str, Any]] = {}
+    entity_ids: dict[str | None, str] = {}
     relations: list[Relation] = []
     skipped: list[Skipped] = []
     for res in results:
@@ -155,14 +156,14 @@ def from_ls_results(
     for rid, value in spans.items():
         start, end = value["start"], value["end"]
         stored = value.get("text")
-        labels = value.get("labels") or ()
+        region_labels: Sequence[str] = value.get("labels") or ()
         mentions.append(
             Mention(
                 f"{namespace}{rid}",
                 start,
                 end,
                 stored if isinstance(stored, str) else text[start:end],
-                labels[0] if len(labels) == 1 else "|".join(labels),
+                region_labels[0] if len(region_labels) == 1 else "|".join(region_labels),
                 entity_ids.pop(rid, None),
             )
         )

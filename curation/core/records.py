@@ -52,7 +52,7 @@ class Document:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Document:
-        known = {name: data.get(name) for name in DOCUMENT_FIELDS}
+        known: dict[str, Any] = {name: data.get(name) for name in DOCUMENT_FIELDS}
         return cls(text=data["text"], meta=dict(data.get("meta") or {}), **known)
 
 

@@ -188,7 +188,10 @@ _TEXT_STYLE = (
 
 def label_config(schema: Schema) -> str:
     """The Label Studio XML for the schema (what ``label_config.xml`` holds)."""
-    esc = lambda s: html.escape(s, quote=True)  # noqa: E731
+
+    def esc(s: str) -> str:
+        return html.escape(s, quote=True)
+
     labels = "\n".join(
         f'    <Label value="{esc(t.label)}" background="{esc(t.color)}" hotkey="{esc(t.hotkey)}" '
         f'hint="{esc(t.name)}: {esc(t.definition)}"/>'

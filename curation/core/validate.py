@@ -15,6 +15,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
+from typing import Any
 
 from curation.core.codes import CODES, SEVERITIES, Check, codes_table  # noqa: F401  (re-exported)
 from curation.core.convert import OffsetMap
@@ -58,7 +59,7 @@ class ValidationReport:
         """Issues per code, in code order."""
         return dict(sorted(Counter(i.code for i in self.issues).items()))
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "documents": self.documents,
             "annotations": self.annotations,
@@ -102,11 +103,11 @@ def validate(
     for annotation in normalized.annotations:
         if annotation.cancelled:
             continue
-        document = normalized.documents.get(annotation.doc_id)
-        if document is None:
+        doc = normalized.documents.get(annotation.doc_id)
+        if doc is None:
             continue
         checked += 1
-        _AnnotationChecks(annotation, document, schema, report).run(
+        _AnnotationChecks(annotation, doc, schema, report).run(
             had_results=(annotation.doc_id, annotation.annotation_id) in unconverted
         )
     return ValidationReport(tuple(report.issues), len(normalized.documents), checked)
@@ -293,7 +294,7 @@ class _AnnotationChecks:
 
     def check_relations(self) -> None:
         mentions = self.a.mention_by_id()
-        seen: dict[tuple, str] = {}
+        seen: dict[tuple[str, tuple[int, int], tuple[int, int]], str] = {}
         for r in self.a.relations:
             head, tail = mentions.get(r.head), mentions.get(r.tail)
             rtype = self.schema.relations.get(r.type)
@@ -319,7 +320,8 @@ class _AnnotationChecks:
                              f"{either}. Fix the direction, the type or the labels.")  # fmt: skip
             key = (r.type, head.span, tail.span)
             if rtype is not None and rtype.symmetric:
-                key = (r.type, *sorted((head.span, tail.span)))
+                low, high = sorted((head.span, tail.span))
+                key = (r.type, low, high)
             first = seen.setdefault(key, r.id)
             if first != r.id:
                 self.add("V012", f"relation {r.id} duplicates relation {first} ({r.type} {head.text!r} -> "

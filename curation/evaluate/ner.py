@@ -105,11 +105,11 @@ def score_document(
         for x in near:
             touched[x[0]] = 1  # may be claimed below
         alone = [x for x in near if x[2]]
-        for candidates, flags, counts in ((near, used, rows), (alone, used_alone, [typed[k] for k in STRATEGIES])):
-            _claim_first(candidates, flags[0], counts[0], need_type=True)
-            _claim_first(candidates, flags[1], counts[1], need_type=False)
-            _claim_partial(candidates, flags[2], counts[2])
-            _claim_closest(candidates, flags[3], counts[3])
+        for candidates, claimed, counts in ((near, used, rows), (alone, used_alone, [typed[k] for k in STRATEGIES])):
+            _claim_first(candidates, claimed[0], counts[0], need_type=True)
+            _claim_first(candidates, claimed[1], counts[1], need_type=False)
+            _claim_partial(candidates, claimed[2], counts[2])
+            _claim_closest(candidates, claimed[3], counts[3])
     for k, name in enumerate(STRATEGIES):
         overall[name][MISSED] = n - sum(used[k])
         flags = used_alone[k]

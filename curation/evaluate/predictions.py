@@ -255,7 +255,8 @@ def _kind(value: Any) -> str:
         return f"the string {value!r}"
     if isinstance(value, (int, float)):
         return f"the number {value!r}"
-    return {dict: "an object", list: "a list"}.get(type(value), type(value).__name__)
+    names: dict[type, str] = {dict: "an object", list: "a list"}
+    return names.get(type(value), type(value).__name__)
 
 
 def output_line(output: SystemOutput) -> str:

@@ -95,7 +95,8 @@ def gold_from_rows(rows: Iterable[Mapping[str, Any]], *, aliases: Mapping[str, I
         for e in row.get("entities") or ():
             if e.get("name"):
                 all_aliases.setdefault(e["id"], set()).add(e["name"])
-        relations, triples = [], {}
+        relations: list[tuple[str, str, str]] = []
+        triples: dict[tuple[str, str, str], None] = {}  # insertion-ordered set
         for r in row.get("relations") or ():
             head, tail = r["head_mention"], r["tail_mention"]
             for end in (head, tail):

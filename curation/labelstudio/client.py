@@ -229,9 +229,10 @@ def retrying(conn: Connection, what: str, retry: Retry, attempt: Callable[[], T]
         except TRANSIENT_ERRORS as exc:
             last = f"connection broken ({type(exc).__name__})"
         else:
-            if getattr(response, "status_code", None) not in TRANSIENT_STATUS:
+            status_code = getattr(response, "status_code", None)
+            if status_code not in TRANSIENT_STATUS:
                 return response
-            last = f"HTTP {response.status_code}"  # type: ignore[attr-defined]
+            last = f"HTTP {status_code}"
         if number < retry.tries:
             retry.pause(number)
     raise gave_up(conn, what, retry, last)

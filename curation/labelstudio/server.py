@@ -246,6 +246,7 @@ def stop_server(*, data_dir: Path | str = DEFAULT_DATA_DIR) -> str:
     pid_path.unlink(missing_ok=True)
     if status.state == "stale":
         return f"Label Studio was not running; removed a stale PID file (process {status.pid})."
+    assert status.pid is not None  # server_status gives a running server its pid
     _terminate(status.pid)
     return f"Stopped Label Studio at {status.url} (pid {status.pid})."
 

@@ -139,6 +139,10 @@ class ChunkImporter:
         found: dict[int, ls.ExistingTask] = {}
         for task in ls.iter_tasks(self.conn, self.project_id, after_id=self.max_id):
             position = wanted.get(task.doc_id or "")
-            if position is not None and position not in found and task.text_sha256 == self.hashes[task.doc_id]:
+            if (
+                position is not None
+                and position not in found
+                and task.text_sha256 == self.hashes[chunk.doc_ids[position]]
+            ):
                 found[position] = task
         return found

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -133,8 +133,10 @@ def push(
     by_id = {d.doc_id: d for d in documents}
     if len(by_id) != len(documents):
         seen: set[str] = set()
-        dup = next(d.doc_id for d in documents if d.doc_id in seen or seen.add(d.doc_id))
-        raise PushError(f"Two documents share doc_id {dup!r}. Give each article its own doc_id.")
+        for d in documents:
+            if d.doc_id in seen:
+                raise PushError(f"Two documents share doc_id {d.doc_id!r}. Give each article its own doc_id.")
+            seen.add(d.doc_id)
     records = load_preannotations(predictions, by_id, schema) if predictions is not None else ()
     cache_dir = cache_dir or pushcache.default_cache_dir()
     report = progress or (lambda stage, done, total: None)
@@ -142,39 +144,42 @@ def push(
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="curation-hash") as pool:
         # Hashing 40 MB of text takes ~0.1 s; sha256 releases the GIL, so it overlaps the requests.
         hashing = pool.submit(lambda: {d.doc_id: d.sha256 for d in documents})
-        project = ls.find_project(conn, project_title)
-        created = project is None
+        found = ls.find_project(conn, project_title)  # the project as it was before this push
+        created = found is None
+        project = found  # the project pushed into: None only in a dry run that would create it
         if created and not dry_run:  # an empty project refuses nothing: create it while hashing runs
             project = ls.create_project(
                 conn, title=project_title, label_config=config, instructions=guide, maximum_annotations=overlap
             )
-        drift = not created and not same_config(project.label_config, config)
-        if drift and not update_config:
-            raise PushError(
-                f"Project {project_title!r} (id {project.id}) has a different label config from the schema "
-                f"({schema.name} {schema.version}). Run with --update-config to apply the schema's."
-            )
+        drift = found is not None and not same_config(found.label_config, config)
         existing: list[ls.ExistingTask] = []
         stamp, from_cache = ls.TaskStamp(0, 0, None, None), False
-        if not created:
-            existing, stamp, from_cache = _existing_tasks(conn, project, cache_dir, report)
-        versions = {r.model_version or "" for r in records}
-        present = _existing_prediction_keys(conn, project.id, versions) if not created and records else set()
+        present: set[tuple[int, str]] = set()
+        if found is not None:
+            if drift and not update_config:
+                raise PushError(
+                    f"Project {project_title!r} (id {found.id}) has a different label config from the schema "
+                    f"({schema.name} {schema.version}). Run with --update-config to apply the schema's."
+                )
+            existing, stamp, from_cache = _existing_tasks(conn, found, cache_dir, report)
+            versions = {r.model_version or "" for r in records}
+            if records:
+                present = _existing_prediction_keys(conn, found.id, versions)
         plan = plan_push(
             documents, existing, predictions=records, existing_predictions=present, hashes=hashing.result()
         )
     refuse_changed(plan, project_title)
     notes = _notes(plan)
 
-    instructions_stale = not created and (
-        visible_text(project.expert_instruction) != visible_text(guide) or not project.show_instruction
+    instructions_stale = found is not None and (
+        visible_text(found.expert_instruction) != visible_text(guide) or not found.show_instruction
     )
     overlap_changed = overlap is not None and (
-        created or (project.maximum_annotations, project.overlap_cohort_percentage) != (overlap, 100)
+        found is None or (found.maximum_annotations, found.overlap_cohort_percentage) != (overlap, 100)
     )
     n_predictions = sum(map(len, plan.inline_predictions.values())) + len(plan.task_predictions)
-    outcome = dict(
-        project_title=project_title, dry_run=dry_run, created_project=created,
+    outcome = PushReport(
+        project_title=project_title, project_id=None, project_url=None, dry_run=dry_run, created_project=created,
         imported=tuple(d.doc_id for d in plan.new), unchanged=plan.unchanged,
         predictions_imported=n_predictions, predictions_present=plan.predictions_present,
         predictions_given=predictions is not None, config_updated=drift, instructions_updated=instructions_stale,
@@ -182,15 +187,17 @@ def push(
     )  # fmt: skip
     if dry_run:
         pid = project.id if project else None
-        return PushReport(project_id=pid, project_url=ls.project_url(conn, pid) if pid else None, **outcome)
+        return replace(outcome, project_id=pid, project_url=ls.project_url(conn, pid) if pid else None)
 
-    if not created:
+    assert project is not None  # found, or created above: only a dry run leaves it None
+    if found is not None:
         if drift:
-            ls.set_label_config(conn, project.id, config)
+            ls.set_label_config(conn, found.id, config)
         if instructions_stale:
-            ls.set_instructions(conn, project.id, guide)
+            ls.set_instructions(conn, found.id, guide)
         if overlap_changed:
-            ls.set_overlap(conn, project.id, overlap)
+            assert overlap is not None  # overlap_changed implies an overlap was asked for
+            ls.set_overlap(conn, found.id, overlap)
 
     created_tasks = _import_new(
         conn, project.id, plan, stamp=stamp, existing=existing, chunk_tasks=chunk_tasks,
@@ -201,7 +208,7 @@ def push(
         pushcache.save(cache_dir, conn.url, project, ls.task_stamp(conn, project.id), existing + created_tasks)
     elif not from_cache:
         pushcache.save(cache_dir, conn.url, project, stamp, existing)
-    return PushReport(project_id=project.id, project_url=ls.project_url(conn, project.id), **outcome)
+    return replace(outcome, project_id=project.id, project_url=ls.project_url(conn, project.id))
 
 
 def _existing_tasks(

@@ -57,7 +57,7 @@ class ReleasedDocument:
     split: str
     mentions: tuple[Mention, ...]
     relations: tuple[ReleasedRelation, ...]
-    id_map: Mapping[str, str]
+    id_map: dict[str, str]  # a dict: decisions_parquet maps dict.get over it
     entity_ids: tuple[str, ...]
 
     @property

@@ -166,6 +166,7 @@ def _entities_columns(docs: list[ReleasedDocument], entities: Mapping[str, Entit
     """The entities occurring in the split's documents, with the split's documents they occur in."""
     present = sorted(set(chain.from_iterable(doc.entity_ids for doc in docs)))
     table = [entities[eid] for eid in present]
+    occurs: list[Sequence[str]]
     if one_split:
         occurs = [e.documents for e in table]
     else:

@@ -80,7 +80,7 @@ def annotations_parquet(annotations: Iterable[Annotation]) -> bytes:
 
 
 def decisions_parquet(
-    decisions: Iterable[Decision], release_ids: Mapping[str, Mapping[str, str]], *, with_reason: bool = False
+    decisions: Iterable[Decision], release_ids: Mapping[str, dict[str, str]], *, with_reason: bool = False
 ) -> bytes:
     """``decisions.parquet``; ``release_ids`` is doc id -> (gold item id -> release id). With
     ``with_reason`` (a release whose conflicts a decisions file decided), a ``reason`` column too.

@@ -104,7 +104,8 @@ def _token_strings(kept: np.ndarray, lengths: np.ndarray) -> pa.Array:
     Laid out as ``pa.array(list_of_str)`` lays it out (no validity bitmap): the card reports the
     tables' in-memory size, which must not depend on how a column was made.
     """
-    data = codecs.utf_32_le_decode(kept)[0].encode("utf-8")
+    # numpy's stubs give ndarray the buffer protocol (__buffer__) only for Python >= 3.12.
+    data = codecs.utf_32_le_decode(kept)[0].encode("utf-8")  # type: ignore[arg-type]
     offsets = np.zeros(len(lengths) + 1, np.int32)
     np.cumsum(lengths, out=offsets[1:])  # in code points; then in bytes, where any is beyond ASCII
     if len(data) != len(kept) and len(lengths):
@@ -159,7 +160,8 @@ def tag_documents(
     counts, stats, n, size = [], TagStats(), 0, 0
     for part in chunks_of(texts):
         chunk = _tag_chunk(texts[part], mentions[part], tag_index)
-        k, chunk_offsets, chunk_data = len(chunk.tags), *chunk.tokens.buffers()[1:]
+        k = len(chunk.tags)
+        chunk_offsets, chunk_data = chunk.tokens.buffers()[1:]
         data[size : size + chunk_data.size] = np.frombuffer(chunk_data, np.uint8)
         offsets[n + 1 : n + k + 1] = np.frombuffer(chunk_offsets, np.int32)[1 : k + 1] + size
         tags[n : n + k] = chunk.tags

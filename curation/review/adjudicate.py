@@ -133,7 +133,10 @@ def adjudicate(
     for a in normalized.annotations:
         if not a.cancelled:
             usable[a.doc_id].append(a)
-    gold, log, conflicts, rejected = [], [], [], []
+    gold: list[GoldDocument] = []
+    log: list[Decision] = []
+    conflicts: list[Conflict] = []
+    rejected: list[Rejected] = []
     unannotated, awaiting = [], []
     pending: list[tuple[Document, list[Annotation], list[Annotation], _Outcome]] = []
     for doc_id in sorted(normalized.documents):
@@ -299,7 +302,9 @@ def _majority(document: Document, voters: Sequence[Annotation], schema: Schema, 
                 rejected.append(Rejected(doc_id, "relation", f"{r.type} {r.head} -> {r.tail}", (a.annotation_id,),
                                          "an endpoint mention does not exist"))  # fmt: skip
                 continue
-            relation_votes[(r.type, *oriented(r.type, _key(head), _key(tail), schema))].add(i)
+            # Named first: mypy 2.4's parser takes a starred tuple inside [] for 3.11-only syntax.
+            relation_key = (r.type, *oriented(r.type, _key(head), _key(tail), schema))
+            relation_votes[relation_key].add(i)
 
     def sources(indexes) -> tuple[str, ...]:
         return tuple(sorted(voters[i].annotation_id for i in indexes))

@@ -87,8 +87,11 @@ Pair = tuple[str, str]
 class Snapshot(Protocol):
     """What agreement and adjudication read from :class:`curation.core.normalize.Normalized`."""
 
-    documents: Mapping[str, Document]
-    annotations: Sequence[Annotation]
+    # Read-only: the snapshots are frozen dataclasses.
+    @property
+    def documents(self) -> Mapping[str, Document]: ...
+    @property
+    def annotations(self) -> Sequence[Annotation]: ...
 
 
 # --- the report -----------------------------------------------------------------------------
@@ -283,8 +286,8 @@ def agreement(snapshot: Snapshot, schema: Schema | None = None) -> AgreementRepo
             for etype in sorted(set(x.spans_by_type) | set(y.spans_by_type)):
                 cell = span_counts(x.spans_by_type.get(etype, ()), y.spans_by_type.get(etype, ()))
                 mention_cells[(pair, language, etype)] += cell
-            for rtype, cell in relation_counts(x, y).items():
-                relation_cells[(pair, language, rtype)] += cell
+            for rtype, rcell in relation_counts(x, y).items():
+                relation_cells[(pair, language, rtype)] += rcell
             id_cells[(pair, language)] += id_counts(x, y)
             pair_labels[pair].extend(label_items([x, y]))  # type: ignore[arg-type]
     kappa_by_pair = {p: cohen_kappa(pair_labels[p]) for p in sorted({key[0] for key in id_cells}, key=natural)}

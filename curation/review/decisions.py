@@ -130,8 +130,9 @@ def parse_decisions(data: Any, source: str) -> Decisions:
         seen.setdefault(e.key, e.number)
     if problems:
         raise DecisionsError(problems)
-    annotators = data.get("annotators") if isinstance(data.get("annotators"), dict) else {}
-    return Decisions(source, tuple(entries), dict(annotators))
+    named = data.get("annotators")
+    annotators = {str(k): str(v) for k, v in named.items()} if isinstance(named, dict) else {}
+    return Decisions(source, tuple(entries), annotators)
 
 
 @dataclass(frozen=True)

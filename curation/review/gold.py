@@ -93,7 +93,8 @@ def write_gold(adjudication: Adjudication, path: Path | str) -> Path:
 def read_gold(path: Path | str) -> tuple[tuple[GoldDocument, ...], tuple[Decision, ...]]:
     """Gold documents and the decision log from a gold JSONL file."""
     path = Path(path)
-    gold, decisions = [], []
+    gold: list[GoldDocument] = []
+    decisions: list[Decision] = []
     with open(path, encoding="utf-8") as handle:
         for number, line in enumerate(handle, 1):
             try:

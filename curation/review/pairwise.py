@@ -168,7 +168,9 @@ def items_of(annotation: Annotation, schema: Schema | None) -> Items:
         if head is None or tail is None:
             dangling += 1
             continue
-        strict[(r.type, *oriented(r.type, (head.span, head.type), (tail.span, tail.type), schema))] += 1
+        # Named first: mypy 2.4's parser takes a starred tuple inside [] for 3.11-only syntax.
+        strict_key = (r.type, *oriented(r.type, (head.span, head.type), (tail.span, tail.type), schema))
+        strict[strict_key] += 1
         h, t = oriented(r.type, head.span, tail.span, schema)
         boundaries[(r.type, h, t)] += 1
         labels[(h, t)].add(r.type)

@@ -205,6 +205,7 @@ def push_drafts(
             there.append(conflict.doc_id)
             continue
         draft = conflict.draft
+        assert draft is not None  # drafts holds the conflicts that have one
         results = to_ls_results(documents[conflict.doc_id].text, draft.mentions, draft.relations)
         payload.append({"task": task_id, "model_version": model_version, "result": results})
         sent.append(conflict.doc_id)
