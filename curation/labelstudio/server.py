@@ -112,7 +112,10 @@ def _healthy(url: str, timeout: float = 2.0) -> bool:
 
 
 def _port_free(port: int) -> bool:
+    """Whether nothing listens on the port. Connections of a server just stopped, left in
+    TIME_WAIT, do not count: Label Studio binds with SO_REUSEADDR too."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind((HOST, port))
         except OSError:
