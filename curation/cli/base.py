@@ -45,6 +45,18 @@ def data_dir_option(command: Callable[..., Any]) -> Callable[..., Any]:
     )(command)
 
 
+def as_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--as",
+        "as_user",
+        metavar="NAME",
+        default=None,
+        help="Act as user NAME of the local Label Studio (added with `curation server add-user NAME`; its token "
+        "is read from the data dir's credentials.json), so what this writes is that user's. Against an external "
+        "Label Studio, set LABEL_STUDIO_API_KEY to that person's own token instead.",
+    )(command)
+
+
 def project_option(command: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
         "--project",

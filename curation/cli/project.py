@@ -8,6 +8,7 @@ import click
 
 from curation.cli.base import (
     ProgressBars,
+    as_option,
     cli,
     data_dir_option,
     echo_json,
@@ -102,6 +103,47 @@ def server_status_command(data_dir: Path, as_json: bool) -> None:
         click.echo("stopped")
 
 
+@server.command("add-user")
+@click.argument("name")
+@data_dir_option
+@json_option
+@reports_errors
+def server_add_user(name: str, data_dir: Path, as_json: bool) -> None:
+    """Add annotator NAME (NAME@curation.localhost) to the local Label Studio, for `--as NAME`.
+
+    The user joins the admin's organization, so it sees every project. Its password and API
+    token are kept in the data dir's credentials.json (mode 0600), never shown. Adding a name
+    that is already there changes nothing.
+    """
+    from curation.labelstudio.users import add_user
+
+    added = add_user(name, data_dir=data_dir)
+    if added.created:
+        say(f"Added user {added.name} ({added.email}) to the Label Studio at {added.url}; its token is in "
+            f"{added.credentials}.")  # fmt: skip
+    else:
+        say(f"User {added.name} already exists.")
+    if as_json:
+        echo_json({"name": added.name, "email": added.email, "created": added.created})
+
+
+@server.command("users")
+@data_dir_option
+@json_option
+@reports_errors
+def server_users(data_dir: Path, as_json: bool) -> None:
+    """List the users added with `curation server add-user` (names and e-mails, never tokens)."""
+    from curation.labelstudio.server import stored_users
+
+    users = stored_users(data_dir)
+    if as_json:
+        echo_json([{"name": u.name, "email": u.email} for u in users.values()])
+    elif users:
+        click.echo("\n".join(f"{u.name}\t{u.email}" for u in users.values()))
+    else:
+        say("No users yet. Add one with `curation server add-user NAME`.")
+
+
 # --- push ----------------------------------------------------------------------------------
 
 
@@ -136,9 +178,11 @@ def server_status_command(data_dir: Path, as_json: bool) -> None:
 @json_option
 @quiet_option
 @data_dir_option
+@as_option
 @reports_errors  # fmt: skip
 def push_command(corpus: Path, project_title: str, predictions: Path | None, overlap: int | None,
-                 update_config: bool, dry_run: bool, as_json: bool, quiet: bool, data_dir: Path) -> None:  # fmt: skip
+                 update_config: bool, dry_run: bool, as_json: bool, quiet: bool, data_dir: Path,
+                 as_user: str | None) -> None:  # fmt: skip
     """Put the corpus into Label Studio for annotation; running it again imports only what is new.
 
     Creates the project if missing, with the schema's label config and guidelines, and imports
@@ -152,7 +196,7 @@ def push_command(corpus: Path, project_title: str, predictions: Path | None, ove
     documents = load_corpus(corpus)  # bad input is reported before any server is needed
     with ProgressBars(show_progress(quiet)) as bars:
         report = push(
-            resolve_connection(data_dir=data_dir), corpus=documents, project_title=project_title,
+            resolve_connection(data_dir=data_dir, as_user=as_user), corpus=documents, project_title=project_title,
             predictions=predictions, overlap=overlap, update_config=update_config, dry_run=dry_run, progress=bars,
         )  # fmt: skip
     if not quiet:
@@ -225,11 +269,12 @@ def pull_command(out: Path, project_title: str, data_dir: Path, quiet: bool) -> 
 )
 @project_option
 @data_dir_option
+@as_option
 @json_option
 @quiet_option
 @reports_errors  # fmt: skip
 def accept_predictions_command(
-    model_version: str, project_title: str, data_dir: Path, as_json: bool, quiet: bool
+    model_version: str, project_title: str, data_dir: Path, as_user: str | None, as_json: bool, quiet: bool
 ) -> None:
     """Accept pre-annotations as annotations, as an annotator who submits them unchanged would.
 
@@ -241,7 +286,7 @@ def accept_predictions_command(
     from curation.project.accept import accept_predictions
 
     with ProgressBars(show_progress(quiet)) as bars:
-        report = accept_predictions(resolve_connection(data_dir=data_dir), project_title=project_title,
+        report = accept_predictions(resolve_connection(data_dir=data_dir, as_user=as_user), project_title=project_title,
                                     model_version=model_version, progress=bars)  # fmt: skip
     if as_json:
         echo_json(report.to_dict())

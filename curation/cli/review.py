@@ -6,7 +6,16 @@ from pathlib import Path
 
 import click
 
-from curation.cli.base import cli, data_dir_option, echo_json, json_option, project_option, reports_errors, say
+from curation.cli.base import (
+    as_option,
+    cli,
+    data_dir_option,
+    echo_json,
+    json_option,
+    project_option,
+    reports_errors,
+    say,
+)
 
 # --- validate ------------------------------------------------------------------------------
 
@@ -134,11 +143,13 @@ def agreement_command(snapshot: Path, plot: Path | None, schema_path: Path | Non
 )
 @project_option
 @data_dir_option
+@as_option
 @_schema_option
 @json_option
 @reports_errors  # fmt: skip
 def adjudicate_command(snapshot: Path, out: Path | None, single: str, push: bool, decisions_path: Path | None,
-                       project_title: str, data_dir: Path, schema_path: Path | None, as_json: bool) -> None:  # fmt: skip
+                       project_title: str, data_dir: Path, as_user: str | None, schema_path: Path | None,
+                       as_json: bool) -> None:  # fmt: skip
     """Decide one gold annotation per document: ground truth, else majority, else conflict.
 
     Prints the outcome and every open conflict with each annotator's version (--json for
@@ -148,7 +159,9 @@ def adjudicate_command(snapshot: Path, out: Path | None, single: str, push: bool
     from curation.review.gold import adjudication_dict, adjudication_text
     from curation.review.run import run_adjudication
 
-    connection = resolve_connection(data_dir=data_dir) if push else None
+    if as_user is not None and not push:
+        raise click.UsageError("--as NAME acts as a user for --push; add --push, or drop --as.")
+    connection = resolve_connection(data_dir=data_dir, as_user=as_user) if push else None
     run = run_adjudication(snapshot, out=out, accept_single=single == "accept", push=push,
                            project_title=project_title, connection=connection, schema_path=schema_path,
                            decisions_path=decisions_path)  # fmt: skip

@@ -12,6 +12,7 @@ Only :mod:`curation.labelstudio.sdk` imports ``label_studio_sdk`` (tests/test_la
 - :mod:`~curation.labelstudio.annotations`  annotations from predictions           (accept-predictions)
 - :mod:`~curation.labelstudio.sdk`          the SDK, for the benchmarks' baselines
 - :mod:`~curation.labelstudio.server`       the embedded local server, and how commands find a server
+- :mod:`~curation.labelstudio.users`        annotators added to the local server    (server add-user, --as)
 """
 
 from curation.labelstudio.annotations import (
@@ -65,14 +66,15 @@ from curation.labelstudio.tasks import (
     task_stamp,
     wait_until_settled,
 )
+from curation.labelstudio.users import AddedUser, add_user
 
 __all__ = [
     "CONNECT_TIMEOUT", "EXPORT_POLL", "EXPORT_TIMEOUT", "FULL_PAGE_SIZE", "LIST_PAGE_SIZE", "READ_TIMEOUT",
-    "SNAPSHOT_OPTIONS", "ExistingTask", "ExportSnapshot", "LabelStudioDisconnected", "LabelStudioServerError",
-    "LabelStudioTimeout", "Project", "Retry", "TaskStamp", "UncertainOutcome", "annotation_from", "authorization",
-    "create_annotation", "create_project", "create_snapshot", "download_snapshot", "find_project", "flag_ground_truth",
-    "find_project_retrying", "get_project", "import_predictions", "import_tasks", "iter_predicted_tasks",
-    "iter_tasks", "model_versions", "prediction_keys", "project_url", "request", "sdk_client",
+    "SNAPSHOT_OPTIONS", "AddedUser", "ExistingTask", "ExportSnapshot", "LabelStudioDisconnected",
+    "LabelStudioServerError", "LabelStudioTimeout", "Project", "Retry", "TaskStamp", "UncertainOutcome", "add_user",
+    "annotation_from", "authorization", "create_annotation", "create_project", "create_snapshot", "download_snapshot",
+    "find_project", "find_project_retrying", "flag_ground_truth", "get_project", "import_predictions", "import_tasks",
+    "iter_predicted_tasks", "iter_tasks", "model_versions", "prediction_keys", "project_url", "request", "sdk_client",
     "sdk_converter_class", "set_instructions", "set_label_config", "set_overlap", "task_in_full", "task_stamp",
     "task_predictions", "update_project", "wait_until_settled",
 ]  # fmt: skip

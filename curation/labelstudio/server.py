@@ -7,7 +7,9 @@ never its command line. Usage analytics, error reports (Sentry) and the version 
 switched off: Label Studio's defaults would send import bodies (article text) outside.
 
 Commands find a server through ``LABEL_STUDIO_URL`` / ``LABEL_STUDIO_API_KEY`` or, when
-those are unset, the local server's stored credentials (:func:`resolve_connection`).
+those are unset, the local server's stored credentials (:func:`resolve_connection`), acting as
+the admin or as a user added with :func:`curation.labelstudio.users.add_user` (stored under
+``users`` in the same file).
 """
 
 from __future__ import annotations
@@ -71,16 +73,52 @@ class Credentials:
         return Connection(self.url, self.token)
 
 
+@dataclass(frozen=True)
+class StoredUser:
+    """A user added to the local server (``curation server add-user NAME``)."""
+
+    name: str
+    email: str
+    password: str = field(repr=False)
+    token: str = field(repr=False)
+
+
 def _paths(data_dir: Path) -> tuple[Path, Path, Path]:
     return data_dir / "credentials.json", data_dir / "server.pid", data_dir / "server.log"
 
 
-def read_credentials(data_dir: Path | str = DEFAULT_DATA_DIR) -> Credentials | None:
-    creds_path = _paths(Path(data_dir))[0]
+def credentials_path(data_dir: Path | str = DEFAULT_DATA_DIR) -> Path:
+    return _paths(Path(data_dir))[0]
+
+
+def read_credentials_file(data_dir: Path | str = DEFAULT_DATA_DIR) -> dict | None:
+    """The whole credentials file (admin fields and ``users``), or None when there is none."""
+    creds_path = credentials_path(data_dir)
     if not creds_path.exists():
         return None
-    data = json.loads(creds_path.read_text())
+    return json.loads(creds_path.read_text())
+
+
+def write_credentials_file(data_dir: Path | str, data: dict) -> None:
+    """Replace the credentials file atomically, readable by its owner only."""
+    _write_private(credentials_path(data_dir), json.dumps(data, indent=2) + "\n")
+
+
+def read_credentials(data_dir: Path | str = DEFAULT_DATA_DIR) -> Credentials | None:
+    data = read_credentials_file(data_dir)
+    if data is None:
+        return None
     return Credentials(data["url"], data["email"], data["password"], data["token"])
+
+
+def stored_users(data_dir: Path | str = DEFAULT_DATA_DIR) -> dict[str, StoredUser]:
+    """The users added to the local server, by name (an entry still without a token is left out)."""
+    users = (read_credentials_file(data_dir) or {}).get("users") or {}
+    return {
+        name: StoredUser(name, entry["email"], entry["password"], entry["token"])
+        for name, entry in sorted(users.items())
+        if entry.get("token")
+    }
 
 
 def _write_private(path: Path, text: str) -> None:
@@ -112,7 +150,10 @@ def _healthy(url: str, timeout: float = 2.0) -> bool:
 
 
 def _port_free(port: int) -> bool:
+    """Whether nothing listens on the port. Connections of a server just stopped, left in
+    TIME_WAIT, do not count: Label Studio binds with SO_REUSEADDR too."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind((HOST, port))
         except OSError:
@@ -181,7 +222,8 @@ def start_server(
         creds = Credentials(url, ADMIN_EMAIL, secrets.token_urlsafe(18), secrets.token_hex(20))
         notes.append(f"Created admin account {creds.email}; its password and token are in {creds_path}.")
     creds = Credentials(url, creds.email, creds.password, creds.token)
-    _write_private(creds_path, json.dumps({**creds.__dict__}, indent=2) + "\n")
+    # The users added with `curation server add-user` (and anything else in the file) stay.
+    write_credentials_file(data_dir, {**(read_credentials_file(data_dir) or {}), **creds.__dict__})
 
     env = {
         **os.environ,
@@ -251,9 +293,21 @@ def stop_server(*, data_dir: Path | str = DEFAULT_DATA_DIR) -> str:
     return f"Stopped Label Studio at {status.url} (pid {status.pid})."
 
 
-def resolve_connection(*, data_dir: Path | str = DEFAULT_DATA_DIR) -> Connection:
-    """The server to talk to: environment variables first, then the local server's credentials."""
+def resolve_connection(*, data_dir: Path | str = DEFAULT_DATA_DIR, as_user: str | None = None) -> Connection:
+    """The server to talk to: environment variables first, then the local server's credentials.
+
+    ``as_user`` acts as a user added to the local server with ``curation server add-user``
+    (its own token, so what it writes is completed by that user); it is refused against a
+    server named by the environment, where each person sets ``LABEL_STUDIO_API_KEY`` instead.
+    """
     url, token = os.environ.get("LABEL_STUDIO_URL"), os.environ.get("LABEL_STUDIO_API_KEY")
+    if as_user is not None and (url or token):
+        raise ServerError(
+            f"--as {as_user} acts as a user added to the local Label Studio, but LABEL_STUDIO_URL and "
+            "LABEL_STUDIO_API_KEY point at another server. Against an external Label Studio each person runs the "
+            "command with their own token in LABEL_STUDIO_API_KEY (Account & Settings in Label Studio): drop --as, "
+            "or unset both variables to use the local server."
+        )
     if url and token:
         return Connection(url.rstrip("/"), token)
     if url or token:
@@ -265,4 +319,12 @@ def resolve_connection(*, data_dir: Path | str = DEFAULT_DATA_DIR) -> Connection
             "No Label Studio server configured. Run `curation server start`, "
             "or set LABEL_STUDIO_URL and LABEL_STUDIO_API_KEY."
         )
-    return creds.connection
+    if as_user is None:
+        return creds.connection
+    user = stored_users(data_dir).get(as_user)
+    if user is None:
+        where = "" if Path(data_dir) == DEFAULT_DATA_DIR else f" --data-dir {data_dir}"
+        raise ServerError(
+            f"No user {as_user} in {credentials_path(data_dir)}. Run `curation server add-user {as_user}{where}` first."
+        )
+    return Connection(creds.url, user.token)

@@ -3,7 +3,8 @@
 Only :mod:`~curation.release.hfdata` imports ``datasets``. :mod:`~curation.release.run` is the
 entry point (version rules, writing the folder, ``--check``); the rest builds its bytes.
 
-- :mod:`~curation.release.run`        ``curation release``: version rules, write, check
+- :mod:`~curation.release.run`        ``curation release``: build from a snapshot, write, check
+- :mod:`~curation.release.versions`   MAJOR.MINOR.PATCH: what exists, and the bump a change needs
 - :mod:`~curation.release.build`      every file of a release from the gold, in memory
 - :mod:`~curation.release.entities`   release ids (``m1``, ``r1``) and the cross-document entity table
 - :mod:`~curation.release.rows`       the ``documents``, ``entities`` and ``tokens`` configs as columns

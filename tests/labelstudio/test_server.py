@@ -1,5 +1,6 @@
 """`curation server start/status/stop` with a real Label Studio on a random port in a temporary
-data dir: credentials kept private, the token never shown, and every failure in one line."""
+data dir: credentials kept private, the token never shown, users kept across a restart, and
+every failure in one line."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import requests
 from click.testing import CliRunner
 
 from curation.cli import cli
-from curation.labelstudio.server import ADMIN_EMAIL, free_port, read_credentials, server_status
+from curation.labelstudio.server import ADMIN_EMAIL, free_port, read_credentials, server_status, stored_users
 
 START_NOTE = "Starting Label Studio on 127.0.0.1:{port} (data in {data_dir}/); this takes about 30 s...\n"
 
@@ -76,6 +77,7 @@ def test_start_status_stop(tmp_path):
             f"Error: Label Studio is already running at {url} (pid {status.pid}). "
             "Use it, or run `curation server stop` first.\n"
         )
+        assert curation("server", "add-user", "alice", "--data-dir", data_dir).exit_code == 0
     finally:
         stopped = curation("server", "stop", "--data-dir", data_dir)
     assert stopped.stderr == f"Stopped Label Studio at {url} (pid {status.pid}).\n"
@@ -84,6 +86,22 @@ def test_start_status_stop(tmp_path):
     )
     assert curation("server", "status", "--data-dir", data_dir).stdout == "stopped\n"
     assert curation("server", "stop", "--data-dir", data_dir).stderr == "Label Studio is not running.\n"
+
+    # Started again on the same port (its old connections still in TIME_WAIT): the same admin,
+    # and the added user with its token, in Label Studio's database and in credentials.json.
+    alice = stored_users(data_dir)["alice"]
+    restarted = curation("server", "start", "--port", port, "--data-dir", data_dir)
+    try:
+        assert restarted.exit_code == 0, restarted.output
+        assert "Created admin account" not in restarted.stderr
+        assert read_credentials(data_dir) == creds and stored_users(data_dir) == {"alice": alice}
+        assert stat.S_IMODE((data_dir / "credentials.json").stat().st_mode) == 0o600
+        me = requests.get(f"{url}/api/current-user/whoami", headers={"Authorization": f"Token {alice.token}"},
+                          timeout=30)  # fmt: skip
+        assert (me.status_code, me.json()["email"]) == (200, "alice@curation.localhost")
+        assert curation("server", "add-user", "alice", "--data-dir", data_dir).stderr == "User alice already exists.\n"
+    finally:
+        curation("server", "stop", "--data-dir", data_dir)
 
 
 def test_stop_removes_a_stale_pid_file(tmp_path):
