@@ -54,9 +54,9 @@ run curation pull --out "$OUT/snapshot.json" --project "$PROJECT" --data-dir "$L
 run curation validate "$OUT/snapshot.json"
 run curation adjudicate "$OUT/snapshot.json" --out "$OUT/gold.jsonl"
 
-step "Release it into the scratch exports folder"
+step "Release it into the scratch exports folder (tokenizer rule 1, the rule 1.0.0 was cut with)"
 run curation release "$OUT/snapshot.json" --version "$VERSION" --name "$NAME" --exports "$OUT/exports" --notes "$NOTES" \
-    --pretty-name "$PRETTY_NAME" --annotations-creators expert-generated
+    --pretty-name "$PRETTY_NAME" --annotations-creators expert-generated --tokenizer 1
 
 step "Score the dictionary baseline against the scratch release"
 run python examples/dictionary_baseline.py --gold "$SCRATCH" --out "$OUT/dictionary.jsonl"

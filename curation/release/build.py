@@ -9,7 +9,9 @@ call it directly. What goes in:
   all kept under ``source/``;
 * the previous release of the same name, reduced to a :class:`ReleaseState` (splits stay as
   they were; the changelog diffs against it; it is kept in ``source/previous.json.gz``);
-* :class:`BuildOptions`, kept in ``source/build.json``.
+* :class:`BuildOptions`, kept in ``source/build.json``; among them the tokenizer rule of the
+  ``tokens`` config (:data:`curation.release.tokens.TOKENIZERS`), so a release keeps its tokens
+  when the rule changes.
 
 ``source/`` holds everything needed to build the release again (``curation release --check``):
 ``documents.parquet``, ``annotations.parquet`` and ``predictions.parquet`` (the records), the
@@ -48,6 +50,7 @@ from curation.release.hfdata import (
 from curation.release.rows import ReleaseRows, release_rows
 from curation.release.source import annotations_parquet, decisions_parquet, documents_parquet
 from curation.release.splits import DEFAULT_SPLIT_CONFIG, DEFAULT_SPLIT_SEED, assign_splits
+from curation.release.tokens import TOKENIZER, TOKENIZERS
 
 SOURCE = "source"
 DATA_FILE = "{config}/{split}-00000-of-00001.parquet"
@@ -55,7 +58,12 @@ DATA_FILE = "{config}/{split}-00000-of-00001.parquet"
 
 @dataclass(frozen=True)
 class BuildOptions:
-    """The choices a release was built with (``source/build.json``)."""
+    """The choices a release was built with (``source/build.json``).
+
+    ``tokenizer`` is the rule of the ``tokens`` config: the current one for a new release; rule
+    ``"1"`` is written as no ``tokenizer`` field at all and read back from one without it, since
+    the releases cut before the field have it and must rebuild to the same bytes.
+    """
 
     name: str
     version: str
@@ -69,13 +77,29 @@ class BuildOptions:
     tool_version: str = __version__
     pretty_name: str | None = None  # the card's display name; None: the release name
     annotations_creators: tuple[str, ...] = ()  # declared by the curators; (): derived from the snapshot
+    tokenizer: str = TOKENIZER
+
+    def __post_init__(self) -> None:
+        if self.tokenizer not in TOKENIZERS:
+            raise ValueError(
+                f"tokenizer rule {self.tokenizer!r} is unknown to curation {__version__} (it knows "
+                f"{', '.join(TOKENIZERS)}); build with a curation that knows it"
+            )
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> BuildOptions:
         values = {f.name: data[f.name] for f in fields(cls) if f.name in data}
         if "annotations_creators" in values:
             values["annotations_creators"] = tuple(values["annotations_creators"])
+        values.setdefault("tokenizer", "1")
         return cls(**values)
+
+    def to_json(self) -> dict[str, Any]:
+        """``build.json``'s fields (:meth:`from_json` reads them back)."""
+        data = asdict(self)
+        if data["tokenizer"] == "1":
+            del data["tokenizer"]
+        return data
 
 
 @dataclass(frozen=True)
@@ -137,7 +161,7 @@ def _build(inputs: BuildInputs) -> Built:
         seed=opts.split_seed,
         previous=previous.splits if previous else None,
     )
-    rows = release_rows(inputs.gold, splits, entity_labels=labels, symmetric=symmetric)
+    rows = release_rows(inputs.gold, splits, entity_labels=labels, symmetric=symmetric, tokenizer=opts.tokenizer)
     files: dict[str, bytes] = {}
     configs = []
     for config in CONFIGS:
@@ -235,6 +259,8 @@ def card_facts(inputs: BuildInputs, rows: ReleaseRows, configs: tuple[ConfigInfo
         limits={
             "overlapping": rows.tag_stats.overlapping,
             "inside_token": rows.tag_stats.inside_token,
+            "proclitic": rows.tag_stats.proclitic,
+            "run_together": rows.tag_stats.run_together,
             "relations_without_entity": rows.relations_without_entity,
         },
         split_config=opts.split_config,
@@ -242,6 +268,7 @@ def card_facts(inputs: BuildInputs, rows: ReleaseRows, configs: tuple[ConfigInfo
         notes=opts.notes,
         pretty_name=opts.pretty_name,
         annotations_creators=opts.annotations_creators,
+        tokenizer=opts.tokenizer,
     )
 
 
@@ -269,7 +296,7 @@ def unchanged_from_prediction(annotations: Iterable[Annotation], predictions: It
 def source_files(inputs: BuildInputs, rows: ReleaseRows) -> dict[str, bytes]:
     """``source/``: what the release was built from (see :mod:`curation.release.source`)."""
     out = {
-        f"{SOURCE}/build.json": json_bytes(asdict(inputs.options)),
+        f"{SOURCE}/build.json": json_bytes(inputs.options.to_json()),
         f"{SOURCE}/schema.json": inputs.schema_bytes,
         f"{SOURCE}/documents.parquet": documents_parquet(inputs.documents.values()),
         f"{SOURCE}/annotations.parquet": annotations_parquet(inputs.annotations),
@@ -288,6 +315,7 @@ def release_json(inputs: BuildInputs, rows: ReleaseRows, level: str | None) -> d
     """Provenance: versions, hashes, the snapshot's time and the counts."""
     opts, schema = inputs.options, inputs.schema
     by_language = Counter(doc.language for doc in rows.documents)
+    tokenizer = {} if opts.tokenizer == "1" else {"tokenizer": opts.tokenizer}  # rule 1: as releases before the field
     return {
         "name": opts.name,
         "version": opts.version,
@@ -296,6 +324,7 @@ def release_json(inputs: BuildInputs, rows: ReleaseRows, level: str | None) -> d
         "force_version": opts.force_reason,
         "tool": {"name": "curation", "version": opts.tool_version},
         "features_version": FEATURES_VERSION,
+        **tokenizer,
         "schema": {"name": schema.name, "version": schema.version, "sha256": schema.sha256},
         "snapshot_sha256": opts.snapshot_sha256,
         "created_at": snapshot_time(inputs.annotations),

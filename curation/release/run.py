@@ -39,6 +39,7 @@ from curation.release.diff import ReleaseState, state_from_rows
 from curation.release.hfdata import read_parquet_rows
 from curation.release.source import read_annotations, read_documents
 from curation.release.splits import DEFAULT_SPLIT_CONFIG, DEFAULT_SPLIT_SEED
+from curation.release.tokens import TOKENIZER
 
 _VERSION = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -144,11 +145,13 @@ def release_snapshot(
     schema_path: Path = DEFAULT_SCHEMA_PATH,
     pretty_name: str | None = None,
     annotations_creators: tuple[str, ...] = (),
+    tokenizer: str | None = None,
 ) -> ReleaseResult:
     """Build ``exports/<name>/<version>/`` from a snapshot, enforcing every rule.
 
     ``notes``, ``license``, ``pretty_name``, ``annotations_creators``, the split settings and
-    ``accept_single`` default to the previous release's (its ``source/build.json``).
+    ``accept_single`` default to the previous release's (its ``source/build.json``);
+    ``tokenizer``, the ``tokens`` config's rule, to the current one.
     """
     from curation.core.normalize import file_sha256, load_snapshot
     from curation.core.validate import validate
@@ -191,6 +194,7 @@ def release_snapshot(
         tool_version=__version__,
         pretty_name=pretty_name if pretty_name is not None else before.get("pretty_name"),
         annotations_creators=creators or tuple(before.get("annotations_creators") or ()),
+        tokenizer=tokenizer or TOKENIZER,
     )
     built = build_from(normalized.documents, normalized.annotations, schema, schema_path.read_bytes(), previous,
                        options, adjudicate=adjudicate, predictions=normalized.predictions)  # fmt: skip
