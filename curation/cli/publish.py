@@ -42,6 +42,10 @@ from curation.cli.base import cli, echo_json, json_option, reports_errors, say
 @click.option("--single", type=click.Choice(["accept", "reject"]), default=None,
               help="Documents with a single annotation: accept it as gold or leave the document out "
                    "(default: the previous release's, else accept).")  # fmt: skip
+@click.option("--tokenizer", type=click.Choice(["1", "2"]), default=None,
+              help="Tokenizer rule of the tokens config: 2 cuts the clitic 's off English words, 1 does not "
+                   "(default: 2, the current rule; 1 rebuilds a release cut before rule 2, such as "
+                   "geonews-ie 1.0.0).")  # fmt: skip
 @click.option("--schema", "schema_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Schema file (default: schemas/schema.json).")  # fmt: skip
 @click.option("--decisions", "decisions_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
@@ -56,9 +60,9 @@ from curation.cli.base import cli, echo_json, json_option, reports_errors, say
 def release_command(snapshot: Path | None, version: str | None, exports: Path, name: str | None,
                     split_config: str | None, split_seed: str | None, force_version: str | None,
                     notes: Path | None, license_id: str | None, pretty_name: str | None,
-                    annotations_creators: tuple[str, ...], single: str | None, schema_path: Path | None,
-                    decisions_path: Path | None, check_dir: Path | None, repo_id: str | None,
-                    as_json: bool) -> None:  # fmt: skip
+                    annotations_creators: tuple[str, ...], single: str | None, tokenizer: str | None,
+                    schema_path: Path | None, decisions_path: Path | None, check_dir: Path | None,
+                    repo_id: str | None, as_json: bool) -> None:  # fmt: skip
     """Cut a versioned Hugging Face dataset release from SNAPSHOT, or verify one with --check DIR.
 
     Writes EXPORTS/NAME/VERSION/ (parquet per config, README.md card, CHANGELOG.md, release.json,
@@ -93,7 +97,7 @@ def release_command(snapshot: Path | None, version: str | None, exports: Path, n
             force_version=force_version, notes=notes.read_text(encoding="utf-8") if notes else None,
             license=license_id, accept_single=None if single is None else single == "accept",
             schema_path=schema_path or DEFAULT_SCHEMA_PATH, pretty_name=pretty_name,
-            annotations_creators=annotations_creators, decisions_path=decisions_path,
+            annotations_creators=annotations_creators, decisions_path=decisions_path, tokenizer=tokenizer,
         )  # fmt: skip
         folder = result.path
         change = (

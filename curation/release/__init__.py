@@ -6,6 +6,7 @@ entry point (version rules, writing the folder, ``--check``); the rest builds it
 - :mod:`~curation.release.run`        ``curation release``: build from a snapshot, write, check
 - :mod:`~curation.release.versions`   MAJOR.MINOR.PATCH: what exists, and the bump a change needs
 - :mod:`~curation.release.build`      every file of a release from the gold, in memory
+- :mod:`~curation.release.options`    the build options (``source/build.json``)
 - :mod:`~curation.release.entities`   release ids (``m1``, ``r1``) and the cross-document entity table
 - :mod:`~curation.release.rows`       the ``documents``, ``entities`` and ``tokens`` configs as columns
 - :mod:`~curation.release.triples`    the ``triples`` config

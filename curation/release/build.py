@@ -9,7 +9,9 @@ call it directly. What goes in:
   all kept under ``source/``;
 * the previous release of the same name, reduced to a :class:`ReleaseState` (splits stay as
   they were; the changelog diffs against it; it is kept in ``source/previous.json.gz``);
-* :class:`BuildOptions`, kept in ``source/build.json``.
+* :class:`BuildOptions`, kept in ``source/build.json``; among them the tokenizer rule of the
+  ``tokens`` config (:data:`curation.release.tokens.TOKENIZERS`), so a release keeps its tokens
+  when the rule changes.
 
 ``source/`` holds everything needed to build the release again (``curation release --check``):
 ``documents.parquet``, ``annotations.parquet`` and ``predictions.parquet`` (the records), the
@@ -26,12 +28,11 @@ import json
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from operator import attrgetter
 from typing import Any
 
-from curation import __version__
 from curation.core.records import Annotation, Decision, Document, GoldDocument
 from curation.core.schema import Schema
 from curation.release.card import CardFacts, ConfigInfo, render_card
@@ -45,9 +46,10 @@ from curation.release.hfdata import (
     parquet_bytes,
     table_from_columns,
 )
+from curation.release.options import BuildOptions
 from curation.release.rows import ReleaseRows, release_rows
 from curation.release.source import annotations_parquet, decisions_parquet, documents_parquet
-from curation.release.splits import DEFAULT_SPLIT_CONFIG, DEFAULT_SPLIT_SEED, assign_splits
+from curation.release.splits import assign_splits
 from curation.review.decisions import Decisions
 
 SOURCE = "source"
@@ -56,42 +58,6 @@ REVIEW_FILE = "review-decisions.json"
 #: The agreement heatmap, beside the card that shows it.
 AGREEMENT_PNG = "agreement.png"
 DATA_FILE = "{config}/{split}-00000-of-00001.parquet"
-
-
-#: BuildOptions fields newer than the first releases, written to build.json only when set.
-_ADDED_FIELDS = ("decisions_sha256",)
-
-
-@dataclass(frozen=True)
-class BuildOptions:
-    """The choices a release was built with (``source/build.json``)."""
-
-    name: str
-    version: str
-    snapshot_sha256: str
-    split_config: str = DEFAULT_SPLIT_CONFIG
-    split_seed: str = DEFAULT_SPLIT_SEED
-    force_reason: str | None = None
-    notes: str | None = None
-    license: str = "other"
-    accept_single: bool = True
-    tool_version: str = __version__
-    pretty_name: str | None = None  # the card's display name; None: the release name
-    annotations_creators: tuple[str, ...] = ()  # declared by the curators; (): derived from the snapshot
-    decisions_sha256: str | None = None  # the reviewers' decisions file (source/review-decisions.json)
-
-    def to_json(self) -> dict[str, Any]:
-        """``build.json``: fields added after a release was cut are left out while unset, so that
-        release rebuilds byte for byte (``--check``)."""
-        data = asdict(self)
-        return {k: v for k, v in data.items() if not (k in _ADDED_FIELDS and v is None)}
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> BuildOptions:
-        values = {f.name: data[f.name] for f in fields(cls) if f.name in data}
-        if "annotations_creators" in values:
-            values["annotations_creators"] = tuple(values["annotations_creators"])
-        return cls(**values)
 
 
 @dataclass(frozen=True)
@@ -158,7 +124,7 @@ def _build(inputs: BuildInputs) -> Built:
         seed=opts.split_seed,
         previous=previous.splits if previous else None,
     )
-    rows = release_rows(inputs.gold, splits, entity_labels=labels, symmetric=symmetric)
+    rows = release_rows(inputs.gold, splits, entity_labels=labels, symmetric=symmetric, tokenizer=opts.tokenizer)
     files: dict[str, bytes] = {}
     configs = []
     for config in CONFIGS:
@@ -271,6 +237,8 @@ def card_facts(inputs: BuildInputs, rows: ReleaseRows, configs: tuple[ConfigInfo
         limits={
             "overlapping": rows.tag_stats.overlapping,
             "inside_token": rows.tag_stats.inside_token,
+            "proclitic": rows.tag_stats.proclitic,
+            "run_together": rows.tag_stats.run_together,
             "relations_without_entity": rows.relations_without_entity,
         },
         split_config=opts.split_config,
@@ -278,6 +246,7 @@ def card_facts(inputs: BuildInputs, rows: ReleaseRows, configs: tuple[ConfigInfo
         notes=opts.notes,
         pretty_name=opts.pretty_name,
         annotations_creators=opts.annotations_creators,
+        tokenizer=opts.tokenizer,
     )
 
 
@@ -326,6 +295,7 @@ def release_json(inputs: BuildInputs, rows: ReleaseRows, level: str | None) -> d
     """Provenance: versions, hashes, the snapshot's time and the counts."""
     opts, schema = inputs.options, inputs.schema
     by_language = Counter(doc.language for doc in rows.documents)
+    tokenizer = {} if opts.tokenizer == "1" else {"tokenizer": opts.tokenizer}  # rule 1: as releases before the field
     return {
         "name": opts.name,
         "version": opts.version,
@@ -334,6 +304,7 @@ def release_json(inputs: BuildInputs, rows: ReleaseRows, level: str | None) -> d
         "force_version": opts.force_reason,
         "tool": {"name": "curation", "version": opts.tool_version},
         "features_version": FEATURES_VERSION,
+        **tokenizer,
         "schema": {"name": schema.name, "version": schema.version, "sha256": schema.sha256},
         "snapshot_sha256": opts.snapshot_sha256,
         "created_at": snapshot_time(inputs.annotations),

@@ -38,7 +38,7 @@ from curation.core.records import GoldDocument
 from curation.release.entities import Entity, Numbered, ReleasedDocument, entity_table, renumber
 from curation.release.hfdata import ListColumn, without_validity
 from curation.release.tagging import tag_documents
-from curation.release.tokens import TagStats, bio_tag_names_index
+from curation.release.tokens import TOKENIZER, TagStats, bio_tag_names_index, splits_clitic
 from curation.release.triples import triples_columns
 
 CONFIG_NAMES = ("documents", "triples", "entities", "tokens")
@@ -58,9 +58,15 @@ class ReleaseRows:
 
 
 def release_rows(
-    gold: Sequence[GoldDocument], splits: Mapping[str, str], *, entity_labels: Sequence[str], symmetric: Iterable[str]
+    gold: Sequence[GoldDocument],
+    splits: Mapping[str, str],
+    *,
+    entity_labels: Sequence[str],
+    symmetric: Iterable[str],
+    tokenizer: str = TOKENIZER,
 ) -> ReleaseRows:
-    """Columns of the four configs (``documents``, ``triples``, ``entities``, ``tokens``) per split."""
+    """Columns of the four configs (``documents``, ``triples``, ``entities``, ``tokens``) per split;
+    ``tokenizer``: the rule of the ``tokens`` config (:data:`curation.release.tokens.TOKENIZERS`)."""
     ids = Numbered()
     documents = tuple(renumber(g, splits[g.doc_id], ids) for g in sorted(gold, key=attrgetter("doc_id")))
     entities = entity_table(documents)
@@ -77,7 +83,7 @@ def release_rows(
         out.columns["triples"][split] = triples
         out.relations_without_entity += sum(len(doc.relations) for doc in docs) - usable
         out.columns["entities"][split] = _entities_columns(docs, entities, one_split=len(by_split) == 1)
-        out.columns["tokens"][split] = _tokens_columns(docs, tag_index, out.tag_stats)
+        out.columns["tokens"][split] = _tokens_columns(docs, tag_index, out.tag_stats, tokenizer)
     out.counts = {c: {s: len(cols[next(iter(cols))]) for s, cols in by_s.items()} for c, by_s in out.columns.items()}
     return out
 
@@ -189,9 +195,12 @@ def _entities_columns(docs: list[ReleasedDocument], entities: Mapping[str, Entit
     }
 
 
-def _tokens_columns(docs: list[ReleasedDocument], tag_index: Mapping[str, int], stats: TagStats) -> Columns:
+def _tokens_columns(
+    docs: list[ReleasedDocument], tag_index: Mapping[str, int], stats: TagStats, tokenizer: str
+) -> Columns:
     """Tokens and BIO tags of every document (see :mod:`curation.release.tokens`); adds to ``stats``."""
-    tagged = tag_documents([doc.gold.document.text for doc in docs], [doc.mentions for doc in docs], tag_index)
+    texts, mentions = [doc.gold.document.text for doc in docs], [doc.mentions for doc in docs]
+    tagged = tag_documents(texts, mentions, tag_index, [splits_clitic(doc.language, tokenizer) for doc in docs])
     stats.add(tagged.stats)
     offsets = _offsets(tagged.counts.tolist())
     return {

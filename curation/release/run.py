@@ -39,6 +39,7 @@ from curation.release.diff import ReleaseState, state_from_rows
 from curation.release.hfdata import read_parquet_rows
 from curation.release.source import read_annotations, read_documents
 from curation.release.splits import DEFAULT_SPLIT_CONFIG, DEFAULT_SPLIT_SEED
+from curation.release.tokens import TOKENIZER
 from curation.release.versions import (  # noqa: F401  (re-exported: the version rules are part of release)
     LEVEL_WHY,
     bump_level,
@@ -82,13 +83,15 @@ def release_snapshot(
     pretty_name: str | None = None,
     annotations_creators: tuple[str, ...] = (),
     decisions_path: Path | None = None,
+    tokenizer: str | None = None,
 ) -> ReleaseResult:
     """Build ``exports/<name>/<version>/`` from a snapshot, enforcing every rule.
 
     ``notes``, ``license``, ``pretty_name``, ``annotations_creators``, the split settings and
-    ``accept_single`` default to the previous release's (its ``source/build.json``). With
-    ``decisions_path``, open conflicts are decided by that decisions file, which the release
-    keeps as ``source/review-decisions.json`` (its reasons go into ``source/decisions.parquet``).
+    ``accept_single`` default to the previous release's (its ``source/build.json``);
+    ``tokenizer``, the ``tokens`` config's rule, to the current one. With ``decisions_path``, open
+    conflicts are decided by that decisions file, which the release keeps as
+    ``source/review-decisions.json`` (its reasons go into ``source/decisions.parquet``).
     """
     from curation.core.normalize import file_sha256, load_snapshot
     from curation.core.validate import validate
@@ -134,6 +137,7 @@ def release_snapshot(
         pretty_name=pretty_name if pretty_name is not None else before.get("pretty_name"),
         annotations_creators=creators or tuple(before.get("annotations_creators") or ()),
         decisions_sha256=sha256(review_bytes) if review_bytes is not None else None,
+        tokenizer=tokenizer or TOKENIZER,
     )
     built = build_from(normalized.documents, normalized.annotations, schema, schema_path.read_bytes(), previous,
                        options, adjudicate=adjudicate, predictions=normalized.predictions, review=review,

@@ -158,10 +158,21 @@ def data_format(f: CardFacts) -> str:
         "of Unicode letters, combining marks, numbers and underscores (an apostrophe between letters stays "
         "inside, as in Swahili *ng'ombe*), or any other single non-space character; this works the same for "
         "English, Arabic (diacritics and tatweel stay in the word) and Swahili. A token overlapping a mention is "
-        "tagged with it.\n\n"
+        "tagged with it." + clitic_rule(f) + "\n\n"
         "Beside the data: `source/` holds what the release was built from (every annotator's normalized, "
         "pseudonymized annotation records, the documents, the decision log, the schema and the build options), "
         "`release.json` the provenance, `MANIFEST.sha256` a checksum of every file.\n"
+    )
+
+
+def clitic_rule(f: CardFacts) -> str:
+    """The one sentence on the English clitic, for releases tokenized by rule 2 (releases before have none)."""
+    if f.tokenizer == "1":
+        return ""
+    return (
+        f" Tokenizer rule {f.tokenizer} (`tokenizer` in `source/build.json`) makes one exception: in English "
+        "documents it cuts the clitic `'s` off a word, as the Penn Treebank and CoNLL-2003 do (`Kim’s` gives `Kim` "
+        "and `’s`, `it's` gives `it` and `'s`); Swahili *ng'ombe* and Arabic words with a proclitic stay one token."
     )
 
 

@@ -78,6 +78,7 @@ class CardFacts:
     extra_tags: tuple[str, ...] = field(default_factory=tuple)
     pretty_name: str | None = None
     annotations_creators: tuple[str, ...] = ()
+    tokenizer: str = "1"  # the tokens config's rule (curation.release.tokens.TOKENIZERS)
 
 
 def language_name(code: str) -> str:

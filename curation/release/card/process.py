@@ -142,6 +142,35 @@ def agreement(figures: Mapping[str, Any] | None) -> str:
     )
 
 
+def inside_token(f: CardFacts) -> str:
+    """Mentions with an edge inside a token, and why (by cause from tokenizer rule 2 on)."""
+    lim = f.limits
+    if not lim["inside_token"]:
+        return ""
+    edges = plural(lim["inside_token"], "mention starts or ends", "mentions start or end")
+    if f.tokenizer == "1":
+        return (
+            f"{edges} inside a token (often an Arabic clitic such as و or ل attached to a name): the `tokens` config "
+            "tags the whole token."
+        )
+    others = lim["inside_token"] - lim["proclitic"] - lim["run_together"]
+    causes = [
+        f"{lim['proclitic']} after an Arabic proclitic (و, ف, ب, ل or ك written against the word, which the tokenizer "
+        "keeps: a rule would also cut words that merely begin with those letters)"
+        if lim["proclitic"]
+        else "",
+        f"{lim['run_together']} where the text runs two words together without a space (a lowercase letter, then a "
+        "capital)"
+        if lim["run_together"]
+        else "",
+        f"{others} elsewhere inside a word" if others else "",
+    ]
+    return (
+        f"{edges} inside a token, and the `tokens` config tags the whole token: {enumeration([c for c in causes if c])}. "
+        "Decoding its BIO tags gives every other mention's span back, nested ones aside."
+    )
+
+
 def limitations(f: CardFacts) -> str:
     lim = f.limits
     items = [
@@ -153,12 +182,7 @@ def limitations(f: CardFacts) -> str:
             if lim["overlapping"]
             else ""
         ),
-        (
-            f"{plural(lim['inside_token'], 'mention starts or ends', 'mentions start or end')} inside a token (often "
-            "an Arabic clitic such as و or ل attached to a name): the `tokens` config tags the whole token."
-            if lim["inside_token"]
-            else ""
-        ),
+        inside_token(f),
         (
             f"{plural(lim['relations_without_entity'], 'relation joins', 'relations join')} a mention without an "
             "entity id and is left out of the `triples` config."
