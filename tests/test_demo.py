@@ -1,8 +1,9 @@
-"""`make demo` end to end (its own Label Studio), and the committed first release it must rebuild.
+"""`make demo` end to end (its own Label Studio), and the committed releases it must verify.
 
 The demo test runs ``scripts/demo.sh`` exactly as ``make demo`` does, in a temporary folder and
-on a free port, and stops the server it leaves running. The other tests read the committed
-release ``exports/geonews-ie/1.0.0`` and the comparison script on copies of it.
+on a free port, and stops the server it leaves running: it rebuilds ``exports/geonews-ie/2.0.0``
+from the two annotation passes and the committed decisions. The other tests read the committed
+releases (1.0.0, which never changes, and 2.0.0) and run the comparison script on copies.
 """
 
 from __future__ import annotations
@@ -28,8 +29,12 @@ from curation.release.source import read_annotations, read_documents
 from tests.conftest import ROOT
 
 RELEASE = ROOT / "exports" / "geonews-ie" / "1.0.0"
+RELEASE_2 = ROOT / "exports" / "geonews-ie" / "2.0.0"
 COMPARE = ROOT / "scripts" / "compare_releases.sh"
 CONFIG_ROWS = {"documents": 5, "triples": 210, "entities": 115, "tokens": 5}
+CONFIG_ROWS_2 = {"documents": 5, "triples": 219, "entities": 114, "tokens": 5}
+#: sha256 of 1.0.0's MANIFEST.sha256: with `sha256sum -c` of the manifest, pins every byte of the folder.
+MANIFEST_1_SHA256 = "480c864c0838611e7f2ec9928fa868d0d88ff492e57dd053b23d734f73a94ec8"
 
 
 @pytest.fixture(scope="module")
@@ -54,28 +59,41 @@ def demo(tmp_path_factory):
 def test_the_demo_rebuilds_the_committed_release_and_says_so(demo):
     done, out = demo
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    scratch = out / "exports" / "geonews-ie" / "1.0.0"
+    scratch = out / "exports" / "geonews-ie" / "2.0.0"
     assert done.stdout.endswith(
-        f"Release: exports/geonews-ie/1.0.0 (built again by this demo in {scratch})\nVerification: passed\n"
+        f"Release: exports/geonews-ie/2.0.0 (built again by this demo in {scratch})\nVerification: passed\n"
     )
     for expected in [
+        "Added user annotator-2 (annotator-2@curation.localhost) to the Label Studio at ",
+        "Added user reviewer (reviewer@curation.localhost) to the Label Studio at ",
         "Imported 5 tasks (0 unchanged) into project 'geonews-ie' (id 1): ",
-        "Imported 5 predictions (0 already there).",
+        "Overlap: 2 annotators per article (set).",
         "Accepted 5 predictions of model version 'seed-maintainers-2026-11' as annotations (0 already had one) in "
         "project 'geonews-ie' (id 1): ",
-        f"{out}/snapshot.json: 5 tasks, 5 annotations (0 skipped, 0 ground truth), 5 predictions, ",
-        "No problems in 5 annotations of 5 documents.",
-        "Gold documents: 5 (single_annotated 5).",
-        "Released 1.0.0 (first release): 5 documents, 485 mentions, 210 relations, 14 files.",
-        "ner strict                       0.9345    1.0000    0.9661       485         0         0         0        34"
-        "       485       519",
-        "relations strict                 0.0000    0.0000    0.0000         0         -         -       210         0"
-        "       210         0",
-        f"Same dataset: all 6 data, card and changelog files of {scratch} are byte-identical to exports/geonews-ie/1.0.0.",
+        "Accepted 5 predictions of model version 'annotator-2' as annotations (0 already had one) in "
+        "project 'geonews-ie' (id 1): ",
+        f"{out}/snapshot-annotated.json: 5 tasks, 10 annotations (0 skipped, 0 ground truth), 10 predictions, ",
+        "No problems in 10 annotations of 5 documents.",
+        "Annotators: annotator-1, annotator-2.",
+        "all       all      485  481    467        6      0.967       0.973",
+        "all       all                 210  221     177         177      0.821          0.821",
+        "Relation label kappa (Cohen): 0.737 over 231 argument pairs (observed 0.762, expected 0.095).",
+        "Entity ids on mentions both annotators marked: 434/471 agree (0.921).",
+        "Gold documents: 0.\nDocuments with open conflicts: 5.",
+        "Applied 127 decisions from corpus/seed/decisions-2.0.0.json: 90 gold items decided by them.",
+        "Submitted 5 resolved documents as ground truth (model version decisions-",
+        f"{out}/snapshot.json: 5 tasks, 15 annotations (0 skipped, 5 ground truth), 15 predictions, ",
+        "Gold documents: 5 (ground_truth 5).",
+        "Gold documents: 5 (adjudicated 5).",
+        "Released 2.0.0 (major change since 1.0.0): 5 documents, 482 mentions, 219 relations, 17 files.",
+        "relations strict                 0.0000    0.0000    0.0000         0         -         -       219         0"
+        "       219         0",
+        "exports/geonews-ie/1.0.0: all 14 files match a rebuild from source/ and MANIFEST.sha256.",
+        "exports/geonews-ie/2.0.0: all 17 files match a rebuild from source/ and MANIFEST.sha256.",
+        f"Same dataset: all 7 data, card and changelog files of {scratch} are byte-identical to exports/geonews-ie/2.0.0.",
         f"Stop it with:\n  {Path(sys.executable).parent}/curation server stop --data-dir {out}/labelstudio\n",
     ]:
         assert expected in done.stdout + done.stderr, expected
-    assert "$ curation release --check exports/geonews-ie/1.0.0\n" in done.stdout
 
 
 def test_the_demo_leaves_label_studio_running_with_the_tasks_to_open(demo):
@@ -83,18 +101,31 @@ def test_the_demo_leaves_label_studio_running_with_the_tasks_to_open(demo):
     status = server_status(out / "labelstudio")
     assert status.state == "running"
     assert f"Label Studio:       {status.url}/projects/1/data (the five tasks;" in done.stdout
-    credentials = (out / "labelstudio" / "credentials.json").read_text()
-    token = json.loads(credentials)["token"]
-    assert token not in done.stdout + done.stderr
+    credentials = json.loads((out / "labelstudio" / "credentials.json").read_text())
+    tokens = [credentials["token"], *(user["token"] for user in credentials["users"].values())]
+    assert len(tokens) == 3 and not any(token in done.stdout + done.stderr for token in tokens)
 
 
 # --- the committed release -----------------------------------------------------------------
 
 
-def test_the_committed_release_passes_release_check():
-    result = CliRunner().invoke(cli, ["release", "--check", str(RELEASE)])
+@pytest.mark.parametrize("release,files", [(RELEASE, 14), (RELEASE_2, 17)], ids=["1.0.0", "2.0.0"])
+def test_the_committed_release_passes_release_check(release, files):
+    result = CliRunner().invoke(cli, ["release", "--check", str(release)])
     assert (result.exit_code, result.stdout) == (0, "")
-    assert result.stderr == f"{RELEASE}: all 14 files match a rebuild from source/ and MANIFEST.sha256.\n"
+    assert result.stderr == f"{release}: all {files} files match a rebuild from source/ and MANIFEST.sha256.\n"
+
+
+def test_release_1_0_0_is_unchanged_byte_for_byte():
+    """A released version never changes: its manifest is pinned, and every file matches the manifest."""
+    import hashlib
+
+    manifest = (RELEASE / "MANIFEST.sha256").read_bytes()
+    assert hashlib.sha256(manifest).hexdigest() == MANIFEST_1_SHA256
+    listed = dict(reversed(line.split("  ", 1)) for line in manifest.decode().splitlines())
+    actual = {p.relative_to(RELEASE).as_posix() for p in RELEASE.rglob("*") if p.is_file()} - {"MANIFEST.sha256"}
+    assert set(listed) == actual
+    assert all(hashlib.sha256((RELEASE / path).read_bytes()).hexdigest() == sha for path, sha in listed.items())
 
 
 def test_the_committed_release_validates_with_zero_issues():
@@ -107,6 +138,16 @@ def test_the_committed_release_validates_with_zero_issues():
     assert report.issues == ()
     assert documents == {d.doc_id: d for d in load_corpus(ROOT / "corpus")}
     assert [(a.annotator, a.from_prediction) for a in annotations] == [("annotator-1", True)] * 5
+
+
+@pytest.mark.parametrize("config", sorted(CONFIG_ROWS_2))
+def test_every_config_of_2_0_0_loads_with_datasets(config, tmp_path):
+    dataset = datasets.load_dataset(str(RELEASE_2), config, split="test", cache_dir=str(tmp_path / "cache"))
+    assert len(dataset) == CONFIG_ROWS_2[config]
+    if config == "documents":
+        assert sum(len(r["mentions"]) for r in dataset) == 482
+        assert sum(len(r["relations"]) for r in dataset) == 219
+        assert [(r["n_annotators"], r["adjudication"]) for r in dataset] == [(2, "adjudicated")] * 5
 
 
 @pytest.mark.parametrize("config", sorted(CONFIG_ROWS))

@@ -50,6 +50,7 @@ from curation.release.options import BuildOptions
 from curation.release.rows import ReleaseRows, release_rows
 from curation.release.source import annotations_parquet, decisions_parquet, documents_parquet
 from curation.release.splits import assign_splits
+from curation.review.agreement import annotator_of, reviewers_of
 from curation.review.decisions import Decisions
 
 SOURCE = "source"
@@ -204,7 +205,16 @@ def card_facts(inputs: BuildInputs, rows: ReleaseRows, configs: tuple[ConfigInfo
     }
     if inputs.review is not None:
         entries = inputs.review.entries
+        reviewers = reviewers_of(submitted)
+        passes = [a for a in submitted if annotator_of(a) not in reviewers]
+        resolutions = [a for a in submitted if annotator_of(a) in reviewers]
+        unchanged = unchanged_from_prediction(passes, inputs.predictions)
+        process.update(annotators=len({annotator_of(a) for a in passes}), annotations=len(passes),
+                       unchanged_from_prediction=unchanged, passes=sorted(unchanged))  # fmt: skip
         process["review"] = {
+            "reviewers": len(reviewers),
+            "resolutions": len(resolutions),
+            "model_version": ", ".join(sorted(unchanged_from_prediction(resolutions, inputs.predictions))),
             "file": f"{SOURCE}/{REVIEW_FILE}",
             "conflicts": len(entries),
             "by_kind": dict(Counter(e.kind for e in entries)),

@@ -60,7 +60,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -115,6 +115,15 @@ def annotator_of(annotation: Annotation) -> str:
     return annotation.annotator or f"annotation-{annotation.annotation_id}"
 
 
+def reviewers_of(annotations: Iterable[Annotation]) -> set[str]:
+    """The annotators all of whose non-skipped annotations are flagged ground truth: reviewers."""
+    flags: dict[str, set[bool]] = defaultdict(set)
+    for annotation in annotations:
+        if not annotation.cancelled:
+            flags[annotator_of(annotation)].add(annotation.ground_truth)
+    return {who for who, seen in flags.items() if seen == {True}}
+
+
 def voters_by_document(snapshot: Snapshot) -> tuple[dict[str, list[Annotation]], int, int]:
     """Per document, the latest non-skipped annotation of each annotator (ordered by annotator).
 
@@ -139,11 +148,7 @@ def voters_by_document(snapshot: Snapshot) -> tuple[dict[str, list[Annotation]],
         mine[who] = annotation
     # A reviewer (an annotator all of whose annotations are flagged ground truth) decides, and does
     # not vote: their annotation is left out wherever other annotators labelled the document.
-    flags: dict[str, set[bool]] = defaultdict(set)
-    for annotation in snapshot.annotations:
-        if not annotation.cancelled:
-            flags[annotator_of(annotation)].add(annotation.ground_truth)
-    reviewers = {who for who, seen in flags.items() if seen == {True}}
+    reviewers = reviewers_of(snapshot.annotations)
     voters = {}
     for doc, mine in latest.items():
         names = sorted(mine, key=natural)

@@ -67,6 +67,15 @@ def review(r: dict[str, Any] | None) -> str:
     )
 
 
+def review_tally(p: Mapping[str, Any]) -> str:
+    r = p["review"]
+    return (
+        f"{plural(r['reviewers'], 'reviewer')} submitted {plural(r['resolutions'], 'resolved annotation')} flagged "
+        f"ground truth, made from the decisions file's resolutions (model version `{r['model_version']}`); a "
+        "reviewer decides and is not counted among the annotators"
+    )
+
+
 def who(f: CardFacts) -> str:
     """Who made the annotations, as far as the snapshot tells: annotators, pre-annotations, and how
     many annotations are a pre-annotation submitted without any change (then the gold is the
@@ -80,6 +89,15 @@ def who(f: CardFacts) -> str:
         f"{plural(p['annotators'], 'annotator')} ({pseudonyms} in `source/`) submitted "
         f"{plural(p['annotations'], 'annotation')} and skipped {p['skipped']}."
     )
+    if p.get("review") and n and n == p["annotations"]:
+        passes = ", ".join(f"`{v}`" for v in unchanged if v in p.get("passes", ()))
+        return (
+            f"The articles were put into Label Studio with {INTERFACE}, and each annotation pass entered it as a "
+            f"pre-annotation (model version {passes}). {tally} Each annotation is one of those passes submitted "
+            "without any change by its own user; the curators' notes below say how the passes were made. Where "
+            f"the passes differ, a reviewer decided ({review_tally(p)}); the gold is the passes' agreement plus those "
+            "decisions."
+        )
     if n and n == p["annotations"]:
         origin = (
             "the curators' notes below say how they were made."
