@@ -20,7 +20,6 @@ import pytest
 from curation.core.corpus import load_corpus
 from curation.core.schema import load_schema
 from curation.project.preannotations import load_preannotations
-from curation.release.tokens import bio_spans, bio_tag_names, inside_token_cause, tokenize
 from curation.review.adjudicate import adjudicate
 from curation.review.decisions import parse_decisions
 from tests.annotations import Snap
@@ -104,26 +103,3 @@ def test_the_release_keeps_the_decisions_file_and_every_reason():
     log = table(RELEASE / "source" / "decisions.parquet")
     assert Counter(r["rule"] for r in log) == {"unanimous": 611, "decision": 90}
     assert all((r["reason"] in reasons) if r["rule"] == "decision" else r["reason"] is None for r in log)
-
-
-def test_the_tokens_config_decodes_back_to_the_mentions_but_for_the_card_s_count():
-    """Every released BIO tag sequence decoded to character spans, compared with the mentions."""
-    names = bio_tag_names([t.label for t in SCHEMA.entity_types])
-    tokens = {r["doc_id"]: r for r in table(RELEASE / "tokens" / "test-00000-of-00001.parquet")}
-    exact, causes = 0, Counter()
-    for doc in table(RELEASE / "documents" / "test-00000-of-00001.parquet"):
-        spans = tokenize(doc["text"], doc["language"], "2")
-        assert [t for t, _, _ in spans] == tokens[doc["doc_id"]]["tokens"]
-        decoded = Counter(bio_spans(spans, [names[i] for i in tokens[doc["doc_id"]]["ner_tags"]]))
-        for m in doc["mentions"]:
-            if decoded[(m["start"], m["end"], m["type"])]:
-                exact += 1
-                continue
-            over = [(t, s, e) for t, s, e in spans if s < m["end"] and e > m["start"]]
-            causes[inside_token_cause(over[0][0], m["start"] - over[0][1], over[-1][0], over[-1][2] - m["end"])] += 1
-    assert (exact, sum(causes.values())) == (466, 16)
-    card = (RELEASE / "README.md").read_text(encoding="utf-8")
-    assert (
-        "- 16 mentions start or end inside a token, and the `tokens` config tags the whole token: 13 after an " in card
-    )
-    assert sorted(causes.values()) == [3, 13]
