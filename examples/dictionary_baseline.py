@@ -6,7 +6,9 @@ string match, leftmost first and longest first, without overlaps; no word bounda
 required (Arabic clitics such as و or ب attach to the next word). It predicts no relations and
 hence no triples. With the dictionary taken from the scored split itself it is an optimistic
 baseline: every gold surface form is in it, and what it misses is context (an alias that names
-another entity here, a common word that is not a mention there)::
+another entity here, a common word that is not a mention there). The matcher is the one of
+``curation preannotate`` (:mod:`curation.project.dictionary`), without normalization or word
+boundaries::
 
     python examples/dictionary_baseline.py --gold exports/news/1.0.0 --out dictionary.jsonl
     curation evaluate --gold exports/news/1.0.0 --predictions dictionary.jsonl
@@ -15,40 +17,25 @@ another entity here, a common word that is not a mention there)::
 from __future__ import annotations
 
 import argparse
-import re
-from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 from curation.core.records import Mention
 from curation.evaluate.predictions import SystemOutput, output_line
+from curation.project.dictionary import Matcher, Target, alias_targets
 
 
-def lexicon(entity_rows: Iterable[Mapping[str, Any]]) -> dict[str, str]:
-    """Surface form -> entity type (the most common type among entities with that alias; ties alphabetical)."""
-    types: dict[str, Counter[str]] = defaultdict(Counter)
-    for entity in entity_rows:
-        for block in entity["aliases"]:
-            for alias in block["aliases"]:
-                if alias.strip():
-                    types[alias][entity["type"]] += 1
-    return {alias: min(c, key=lambda t: (-c[t], t)) for alias, c in types.items()}
-
-
-def dictionary_outputs(rows: Iterable[Mapping[str, Any]], words: Mapping[str, str]) -> list[SystemOutput]:
+def dictionary_outputs(rows: Iterable[Mapping[str, Any]], targets: Mapping[str, Target]) -> list[SystemOutput]:
     """Mentions wherever an alias occurs, longest alias first at each position."""
-    if not words:
-        return [SystemOutput(row["doc_id"]) for row in rows]
-    pattern = re.compile("|".join(re.escape(w) for w in sorted(words, key=lambda w: (-len(w), w))))
-    outputs = []
-    for row in rows:
-        mentions = tuple(
-            Mention(f"m{k}", hit.start(), hit.end(), hit.group(), words[hit.group()])
-            for k, hit in enumerate(pattern.finditer(row["text"]), start=1)
+    matcher = Matcher(targets)
+    return [
+        SystemOutput(
+            row["doc_id"],
+            tuple(Mention(f"m{k}", m.start, m.end, m.text, m.type) for k, m in enumerate(matcher.find(row["text"]), 1)),
         )
-        outputs.append(SystemOutput(row["doc_id"], mentions))
-    return outputs
+        for row in rows
+    ]
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -63,8 +50,8 @@ def main(argv: list[str] | None = None) -> None:
     from curation.release.hfdata import load_release_config
 
     rows = load_release_config(args.gold, "documents", args.split)
-    words = lexicon(load_release_config(args.gold, "entities", args.lexicon_split or args.split))
-    args.out.write_text("".join(output_line(o) + "\n" for o in dictionary_outputs(rows, words)), encoding="utf-8")
+    targets = alias_targets(load_release_config(args.gold, "entities", args.lexicon_split or args.split))
+    args.out.write_text("".join(output_line(o) + "\n" for o in dictionary_outputs(rows, targets)), encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -12,4 +12,5 @@ loader, ``normalize.load_snapshot``, ``check``). It imports nothing from the sta
 - :mod:`~curation.core.codes`      the validation codes V001-V023: name, severity, meaning
 - :mod:`~curation.core.validate`   those checks over records
 - :mod:`~curation.core.check`      the file edge of validation (read, validate, report)
+- :mod:`~curation.core.textnorm`   the normalization surface forms are compared after (triples, registry, matcher)
 """

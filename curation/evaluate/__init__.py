@@ -3,6 +3,5 @@
 - :mod:`~curation.evaluate.predictions`  the prediction file, checked line by line
 - :mod:`~curation.evaluate.ner`          mention scores: strict, exact, partial, type (nervaluate's schemes)
 - :mod:`~curation.evaluate.relations`    relation scores (Strict, Boundaries) and string triples
-- :mod:`~curation.evaluate.textnorm`     the text normalization triples are compared after
 - :mod:`~curation.evaluate.score`        ``curation evaluate``: gold from a release, per document, language, type
 """

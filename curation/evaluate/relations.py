@@ -14,7 +14,7 @@ either direction matches the gold once.
 
 Triples: a predicted ``(subject, predicate, object)`` matches a gold ``(head entity,
 relation, tail entity)`` when the predicate is equal and the subject and object each equal,
-after :func:`~curation.evaluate.textnorm.normalize_alias`, an alias of the gold head and tail entity
+after :func:`~curation.core.textnorm.normalize_alias`, an alias of the gold head and tail entity
 (either direction for symmetric predicates). Predicted triples are a set of normalized
 strings; matching is one-to-one (a maximum bipartite matching), so two aliases of the same
 fact earn one match and the other counts as spurious.
@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
 
-from curation.evaluate.textnorm import normalize_alias
+from curation.core.textnorm import normalize_alias
 
 Span = tuple[int, int, str]
 #: Positions in a count list.

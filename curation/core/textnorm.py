@@ -70,3 +70,34 @@ def normalize_alias(text: str) -> str:
     """
     folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
     return " ".join(folded.translate(_table()).split())
+
+
+def normalize_with_offsets(text: str) -> tuple[str, tuple[int, ...]]:
+    """``text`` normalized character by character, with the offset in ``text`` of every output character.
+
+    The same steps as :func:`normalize_alias` applied to each character on its own (a run of
+    whitespace becomes one space, kept at the ends), so a match in the normalized text maps back
+    to ``text[origin[start]:origin[end - 1] + 1]``. It differs from :func:`normalize_alias` only
+    where NFKC composes across characters (a letter followed by a combining accent).
+
+    >>> normalize_with_offsets("Kim\\u00a0\\u00a0JONG")
+    ('kim jong', (0, 1, 2, 3, 5, 6, 7, 8))
+    """
+    out: list[str] = []
+    origin: list[int] = []
+    for index, char in enumerate(text):
+        piece = normalize_char(char)
+        for ch in piece:
+            if ch.isspace():
+                if out and out[-1] == " ":
+                    continue
+                ch = " "
+            out.append(ch)
+            origin.append(index)
+    return "".join(out), tuple(origin)
+
+
+@lru_cache(maxsize=1 << 16)
+def normalize_char(char: str) -> str:
+    """One character normalized on its own: ``""`` for the characters the normalization removes."""
+    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", char).casefold()).translate(_table())

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from curation.evaluate.textnorm import normalize_alias
+from curation.core.textnorm import normalize_alias
 
 
 @pytest.mark.parametrize(
