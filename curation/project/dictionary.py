@@ -8,8 +8,9 @@ One matcher serves the pre-annotations of ``curation preannotate`` and the dicti
   invisible characters, whitespace runs); offsets are mapped back to the original text, which
   is never altered, so ``text[start:end]`` is the mention. Off: exact, case-sensitive match.
 - ``boundaries``: a match may not start or end inside a word (letters, digits, ``_``), except
-  after one Arabic proclitic letter (و ف ب ل ك) or the article ال, which attach to the next
-  word. Off: any position.
+  after an Arabic proclitic (و ف ب ل ك, the article ال, or one of those letters and ال), which
+  is written joined to the next word, and where two words run together because a line break
+  was lost (a lower-case letter, then an upper-case one: ``SiasaKorea``). Off: any position.
 
 At each position the longest alias wins, scanning left to right without overlaps. An alias
 shared by several entities names the type most of them have (ties: alphabetical), and of those
@@ -21,14 +22,11 @@ the entity found in most documents (ties: alphabetical id)::
 
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from curation.core.textnorm import normalize_char, normalize_with_offsets
-
-_PROCLITIC = "(?:(?<!\\w)|(?<=(?<!\\w)[وفبلك])|(?<=(?<!\\w)ال)|(?<=(?<!\\w)[وفبلك]ال))"
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,28 +81,68 @@ class Matcher:
     def __init__(self, targets: Mapping[str, Target], *, normalized: bool = False, boundaries: bool = False):
         self.targets = dict(targets)
         self.normalized = normalized
-        ordered = sorted(self.targets, key=lambda w: (-len(w), w))
-        body = "|".join(re.escape(w) for w in ordered)
-        if boundaries and body:
-            body = f"{_PROCLITIC}(?:{body})(?!\\w)"
-        self.pattern = re.compile(body) if ordered else None
+        self.boundaries = boundaries
+        self.lengths = sorted({len(k) for k in self.targets}, reverse=True)
 
     def find(self, text: str) -> list[Match]:
         """Every alias in ``text``, left to right, longest first, without overlaps."""
-        if self.pattern is None:
-            return []
-        if self.normalized:
-            searched, origin = normalize_with_offsets(text)
-        else:
-            searched, origin = text, ()
+        searched, origin = normalize_with_offsets(text) if self.normalized else (text, range(len(text)))
         out = []
-        for hit in self.pattern.finditer(searched):
-            target = self.targets[hit.group()]
-            if self.normalized:
-                start, end = origin[hit.start()], origin[hit.end() - 1] + 1
-                while end < len(text) and not normalize_char(text[end]):  # a trailing diacritic stays on
-                    end += 1
-            else:
-                start, end = hit.span()
+        position = 0
+        while position < len(searched):
+            hit = (
+                self._longest_at(searched, origin, text, position)
+                if self._starts(searched, origin, text, position)
+                else None
+            )
+            if hit is None:
+                position += 1
+                continue
+            end_n = position + hit
+            start, end = origin[position], origin[end_n - 1] + 1
+            while self.normalized and end < len(text) and not normalize_char(text[end]):
+                end += 1  # a trailing diacritic stays on the mention
+            target = self.targets[searched[position:end_n]]
             out.append(Match(start, end, text[start:end], target.type, target.entity_id))
+            position = end_n
         return out
+
+    def _longest_at(self, searched: str, origin: Sequence[int], text: str, position: int) -> int | None:
+        for length in self.lengths:
+            end = position + length
+            if (
+                end <= len(searched)
+                and searched[position:end] in self.targets
+                and self._ends(searched, origin, text, end)
+            ):
+                return length
+        return None
+
+    def _starts(self, searched: str, origin: Sequence[int], text: str, i: int) -> bool:
+        """May a match start at ``searched[i]``? (Always without ``boundaries``.)"""
+        if not self.boundaries or i == 0 or not _word(searched[i - 1]) or not _word(searched[i]):
+            return True
+        if _glued(text, origin[i - 1], origin[i]):
+            return True
+        before = searched[max(0, i - 3) : i]
+        return any(before.endswith(p) and (len(before) == len(p) or not _word(before[-len(p) - 1]))
+                   for p in _PROCLITICS if len(before) >= len(p))  # fmt: skip
+
+    def _ends(self, searched: str, origin: Sequence[int], text: str, end: int) -> bool:
+        """May a match end before ``searched[end]``?"""
+        if not self.boundaries or end == len(searched) or not _word(searched[end]) or not _word(searched[end - 1]):
+            return True
+        return _glued(text, origin[end - 1], origin[end])
+
+
+#: Arabic proclitics written joined to the next word: a conjunction or preposition, the article, or both.
+_PROCLITICS = tuple(["ال"] + list("وفبلك") + [c + "ال" for c in "وفبلك"])
+
+
+def _word(char: str) -> bool:
+    return char.isalnum() or char == "_"
+
+
+def _glued(text: str, left: int, right: int) -> bool:
+    """Two words run together where a line break was lost (``SiasaKorea``): lower case, then upper case."""
+    return text[left].islower() and text[right].isupper()
