@@ -11,11 +11,21 @@ from curation.cli.base import cli, echo_json, json_option, reports_errors, say
 
 @cli.command("entities")
 @click.argument("source", type=click.Path(path_type=Path))
-@click.option("--against", type=click.Path(file_okay=False, path_type=Path), default=None, metavar="RELEASE",
-              help="Also list ids this release does not have (R004) and ids whose type differs from its (R005).")
-@click.option("--suggest-merges", "suggest_merges", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              metavar="FILE.json", help="Write the {from: to} id map the R003 findings propose, for review and "
-              "`curation adjudicate --id-map`.")
+@click.option(
+    "--against",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    metavar="RELEASE",
+    help="Also list ids this release does not have (R004) and ids whose type differs from its (R005).",
+)
+@click.option(
+    "--suggest-merges",
+    "suggest_merges",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    metavar="FILE.json",
+    help="Write the {from: to} id map the R003 findings propose, for review and `curation adjudicate --id-map`.",
+)
 @json_option
 @reports_errors  # fmt: skip
 def entities_command(source: Path, against: Path | None, suggest_merges: Path | None, as_json: bool) -> None:
@@ -39,16 +49,41 @@ def entities_command(source: Path, against: Path | None, suggest_merges: Path | 
 
 
 @cli.command("preannotate")
-@click.option("--registry", "registry_release", required=True, type=click.Path(file_okay=False, path_type=Path),
-              metavar="RELEASE", help="Release whose entities config is the dictionary (every alias of every entity).")
-@click.option("--corpus", required=True, type=click.Path(path_type=Path),
-              help="Articles to pre-annotate (a corpus folder or JSONL, as `curation push --corpus` takes).")
-@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path), metavar="FILE.jsonl",
-              help="Pre-annotation file to write (the format `curation push --predictions` reads).")
-@click.option("--model-version", "model_version", default=None, metavar="V",
-              help="Model version of the pre-annotations (default: registry-<name>-<version>).")
-@click.option("--schema", "schema_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Schema the pre-annotations are checked against (default: schemas/schema.json).")
+@click.option(
+    "--registry",
+    "registry_release",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    metavar="RELEASE",
+    help="Release whose entities config is the dictionary (every alias of every entity).",
+)
+@click.option(
+    "--corpus",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Articles to pre-annotate (a corpus folder or JSONL, as `curation push --corpus` takes).",
+)
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE.jsonl",
+    help="Pre-annotation file to write (the format `curation push --predictions` reads).",
+)
+@click.option(
+    "--model-version",
+    "model_version",
+    default=None,
+    metavar="V",
+    help="Model version of the pre-annotations (default: registry-<name>-<version>).",
+)
+@click.option(
+    "--schema",
+    "schema_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Schema the pre-annotations are checked against (default: schemas/schema.json).",
+)
 @reports_errors  # fmt: skip
 def preannotate_command(registry_release: Path, corpus: Path, out: Path, model_version: str | None,
                         schema_path: Path | None) -> None:  # fmt: skip

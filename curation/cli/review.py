@@ -141,6 +141,15 @@ def agreement_command(snapshot: Path, plot: Path | None, schema_path: Path | Non
     help="Resolve every open conflict by this decisions file (JSON, one entry with a reason per conflict); "
     "with --push, submit each resolved document to Label Studio flagged as ground truth.",
 )
+@click.option(
+    "--id-map",
+    "id_map_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    metavar="FILE.json",
+    help="Apply this reviewed {from: to} map of entity ids to the gold after adjudication (decision rule id_map); "
+    "`curation entities --suggest-merges` proposes one.",
+)
 @project_option
 @data_dir_option
 @as_option
@@ -148,8 +157,8 @@ def agreement_command(snapshot: Path, plot: Path | None, schema_path: Path | Non
 @json_option
 @reports_errors  # fmt: skip
 def adjudicate_command(snapshot: Path, out: Path | None, single: str, push: bool, decisions_path: Path | None,
-                       project_title: str, data_dir: Path, as_user: str | None, schema_path: Path | None,
-                       as_json: bool) -> None:  # fmt: skip
+                       id_map_path: Path | None, project_title: str, data_dir: Path, as_user: str | None,
+                       schema_path: Path | None, as_json: bool) -> None:  # fmt: skip
     """Decide one gold annotation per document: ground truth, else majority, else conflict.
 
     Prints the outcome and every open conflict with each annotator's version (--json for
@@ -164,7 +173,12 @@ def adjudicate_command(snapshot: Path, out: Path | None, single: str, push: bool
     connection = resolve_connection(data_dir=data_dir, as_user=as_user) if push else None
     run = run_adjudication(snapshot, out=out, accept_single=single == "accept", push=push,
                            project_title=project_title, connection=connection, schema_path=schema_path,
-                           decisions_path=decisions_path)  # fmt: skip
+                           decisions_path=decisions_path, id_map_path=id_map_path)  # fmt: skip
+    if run.id_map is not None and run.renamed is not None:
+        pairs = ", ".join(f"{a} -> {b} ({n})" for (a, b), n in sorted(run.renamed.items()))
+        total = sum(run.renamed.values())
+        say(f"Applied the id map {run.id_map.source}: {total} gold mention{'s' * (total != 1)} renamed"
+            + (f" ({pairs})." if pairs else "; no gold mention has a mapped id."))  # fmt: skip
     if run.written is not None:
         say(f"Wrote {len(run.adjudication.gold)} gold documents to {run.written}.")
     if run.pushed is not None:

@@ -42,10 +42,17 @@ CODES: dict[str, Code] = {
     c.code: c
     for c in (
         Code("R001", "id-type-differs", "one entity id is used with different types in different documents"),
-        Code("R002", "surface-several-ids", "one normalized surface form is given different ids in different "
-             "documents or by different annotators"),  # fmt: skip
-        Code("R003", "id-variant", "two ids look like variants of one (edit distance 1-2 on ids of 8+ characters, "
-             "equal without underscores, or one id spells the other's alias in another language)"),  # fmt: skip
+        Code(
+            "R002",
+            "surface-several-ids",
+            "one normalized surface form is given different ids in different documents or by different annotators",
+        ),  # fmt: skip
+        Code(
+            "R003",
+            "id-variant",
+            "two ids look like variants of one (edit distance 1-2 on ids of 8+ characters, "
+            "equal without underscores, or one id spells the other's alias in another language)",
+        ),  # fmt: skip
         Code("R004", "id-new", "with --against: an id the release does not have (a new entity to confirm)"),
         Code("R005", "id-type-changed", "with --against: an id whose type differs from the release's"),
     )
@@ -191,7 +198,7 @@ def _surface_several_ids(uses: Sequence[Use], entries: Mapping[str, Entry]) -> l
         if key:
             groups[(u.language, key)].append(u)
     out = []
-    for (language, key), group in sorted(groups.items()):
+    for (language, _key), group in sorted(groups.items()):
         ids = sorted({u.entity_id for u in group})
         if len(ids) < 2:
             continue
@@ -214,13 +221,17 @@ def _variants(uses: Sequence[Use], entries: Mapping[str, Entry]) -> list[Finding
     out = []
     seen: set[tuple[str, str]] = set()
     for a, b in combinations(ids, 2):
-        why = _variant_reason(a, b)
+        why, spelling = _variant_reason(a, b), ""
         if why is None:
-            why = _alias_reason(entries[a], entries[b]) or _alias_reason(entries[b], entries[a])
+            for x, y in ((a, b), (b, a)):
+                why, spelling = _alias_reason(entries[x], entries[y]), y
+                if why is not None:
+                    break
         if why is None or (a, b) in seen:
             continue
         seen.add((a, b))
-        keep, drop = sorted((a, b), key=lambda i: (-entries[i].mentions, i))
+        # The more frequent id stays; on a tie, the id spelled from a name yields to the entity named.
+        keep, drop = sorted((a, b), key=lambda i: (-entries[i].mentions, i == spelling, i))
         out.append(Finding("R003", f"{a} ~ {b}", f"ids {a} ({entries[a].mentions} mentions) and {b} "
                            f"({entries[b].mentions}) look like one: {why}.",
                            f"If they name one entity, rename {drop} to {keep} (the more frequent) with an id map "

@@ -24,6 +24,7 @@ from curation.review.adjudicate import Adjudication, adjudicate
 from curation.review.agreement import AgreementReport, agreement
 from curation.review.conflicts import Conflict
 from curation.review.decisions import Decisions, DecisionsError, parse_decisions
+from curation.review.idmap import IdMap, IdMapError, apply_id_map, parse_id_map
 
 
 def run_agreement(
@@ -65,6 +66,8 @@ class AdjudicationRun:
     pushed: Pushed | None
     resolved: Resolved | None = None
     decisions: Decisions | None = None
+    id_map: IdMap | None = None
+    renamed: Mapping[tuple[str, str], int] | None = None
 
 
 def load_decisions(path: Path | str) -> Decisions:
@@ -79,6 +82,18 @@ def load_decisions(path: Path | str) -> Decisions:
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise DecisionsError([f"{path}: not valid JSON ({exc}). Fix the file and run again."]) from None
     return parse_decisions(data, str(path))
+
+
+def load_id_map(path: Path | str) -> IdMap:
+    """Read and check a reviewed id map (see :mod:`curation.review.idmap`)."""
+    path = Path(path)
+    try:
+        data = json.loads(path.read_bytes())
+    except FileNotFoundError:
+        raise IdMapError(f"{path}: no such id map. Pass --id-map with the reviewed JSON map of ids.") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise IdMapError(f"{path}: not valid JSON ({exc}). Fix the file and run again.") from None
+    return parse_id_map(data, str(path))
 
 
 def decisions_version(path: Path | str) -> str:
@@ -97,21 +112,27 @@ def run_adjudication(
     date: str | None = None,
     schema_path: Path | None = None,
     decisions_path: Path | None = None,
+    id_map_path: Path | None = None,
 ) -> AdjudicationRun:
     """Adjudicate a snapshot file; write the gold to ``out``; with ``push``, send review drafts.
 
     ``date`` (default: today) names the drafts' model version ``adjudication-<date>``. With
     ``decisions_path``, conflicts are resolved by that file; with ``push`` too, each resolved
     document is submitted to Label Studio as an annotation flagged ground truth, as a reviewer
-    would (by the user of ``connection``).
+    would (by the user of ``connection``). With ``id_map_path``, the reviewed id map is applied
+    to the gold after adjudication (decision rule ``id_map``).
     """
     from curation.review.gold import write_gold
 
     date = date or datetime.date.today().isoformat()
     decisions = load_decisions(decisions_path) if decisions_path is not None else None
+    id_map = load_id_map(id_map_path) if id_map_path is not None else None
     normalized = load_snapshot(snapshot)
     result = adjudicate(normalized, load_schema(schema_path or DEFAULT_SCHEMA_PATH), accept_single=accept_single,
                         date=date, decisions=decisions)  # fmt: skip
+    renamed = None
+    if id_map is not None:
+        result, renamed = apply_id_map(result, id_map)
     written = write_gold(result, out) if out is not None else None
     pushed = resolved = None
     if push:
@@ -126,7 +147,7 @@ def run_adjudication(
         else:
             pushed = push_drafts(result.conflicts, normalized.documents, connection=connection,
                                  project_title=project_title, model_version=f"adjudication-{date}")  # fmt: skip
-    return AdjudicationRun(result, written, pushed, resolved, decisions)
+    return AdjudicationRun(result, written, pushed, resolved, decisions, id_map, renamed)
 
 
 def push_resolutions(
