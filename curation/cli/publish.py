@@ -51,6 +51,9 @@ from curation.cli.base import cli, echo_json, json_option, reports_errors, say
 @click.option("--decisions", "decisions_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Decisions file that resolved the open conflicts (see curation adjudicate --decisions); kept in "
                    "source/ and its reasons in source/decisions.parquet.")  # fmt: skip
+@click.option("--id-map", "id_map_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              metavar="FILE.json", help="Reviewed {from: to} map of entity ids applied to the gold after adjudication "
+                   "(see curation adjudicate --id-map); kept in source/, the renames in the changelog.")  # fmt: skip
 @click.option("--check", "check_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Instead of releasing, rebuild the release in this folder from its source/ and verify every file.")  # fmt: skip
 @click.option("--push-to-hub", "repo_id", default=None, metavar="REPO_ID",
@@ -61,7 +64,8 @@ def release_command(snapshot: Path | None, version: str | None, exports: Path, n
                     split_config: str | None, split_seed: str | None, force_version: str | None,
                     notes: Path | None, license_id: str | None, pretty_name: str | None,
                     annotations_creators: tuple[str, ...], single: str | None, tokenizer: str | None,
-                    schema_path: Path | None, decisions_path: Path | None, check_dir: Path | None,
+                    schema_path: Path | None, decisions_path: Path | None, id_map_path: Path | None,
+                    check_dir: Path | None,
                     repo_id: str | None, as_json: bool) -> None:  # fmt: skip
     """Cut a versioned Hugging Face dataset release from SNAPSHOT, or verify one with --check DIR.
 
@@ -98,6 +102,7 @@ def release_command(snapshot: Path | None, version: str | None, exports: Path, n
             license=license_id, accept_single=None if single is None else single == "accept",
             schema_path=schema_path or DEFAULT_SCHEMA_PATH, pretty_name=pretty_name,
             annotations_creators=annotations_creators, decisions_path=decisions_path, tokenizer=tokenizer,
+            id_map_path=id_map_path,
         )  # fmt: skip
         folder = result.path
         change = (
@@ -105,6 +110,9 @@ def release_command(snapshot: Path | None, version: str | None, exports: Path, n
         )
         say(f"Released {result.version} ({change}): {result.counts['documents']} documents, "
             f"{result.counts['mentions']} mentions, {result.counts['relations']} relations, {result.files} files.")  # fmt: skip
+        n = result.registry_findings
+        say(f"Entity registry: {n} finding{'s' * (n != 1)} in the released gold; `curation entities {folder}` "
+            "lists every id and finding.")  # fmt: skip
     pushed = None
     if repo_id:
         from curation.release.hub import push_to_hub

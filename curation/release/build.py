@@ -56,6 +56,8 @@ from curation.review.decisions import Decisions
 SOURCE = "source"
 #: The reviewers' decisions file, kept as given inside ``source/``.
 REVIEW_FILE = "review-decisions.json"
+#: The reviewed id map applied to the gold, kept as given inside ``source/``.
+ID_MAP_FILE = "id-map.json"
 #: The agreement heatmap, beside the card that shows it.
 AGREEMENT_PNG = "agreement.png"
 DATA_FILE = "{config}/{split}-00000-of-00001.parquet"
@@ -79,6 +81,9 @@ class BuildInputs:
     #: The reviewers' decisions file as given (bytes) and parsed, when conflicts were decided by one.
     review_bytes: bytes | None = None
     review: Decisions | None = None
+    #: The reviewed id map as given (bytes), and the mentions it renamed per (from, to) id.
+    id_map_bytes: bytes | None = None
+    id_merges: Mapping[tuple[str, str], int] | None = None
     #: The agreement heatmap (PNG), when two or more annotators labelled a document.
     agreement_png: bytes | None = None
 
@@ -166,6 +171,8 @@ def _build(inputs: BuildInputs) -> Built:
         diff=diff,
         force_reason=opts.force_reason,
         previous_changelog=previous.changelog if previous else "",
+        id_merges=inputs.id_merges,
+        id_map_file=f"{SOURCE}/{ID_MAP_FILE}",
     ).encode("utf-8")
     files.update(source_files(inputs, rows))
     files["release.json"] = json_bytes(release_json(inputs, rows, level))
@@ -289,11 +296,15 @@ def source_files(inputs: BuildInputs, rows: ReleaseRows) -> dict[str, bytes]:
         f"{SOURCE}/documents.parquet": documents_parquet(inputs.documents.values()),
         f"{SOURCE}/annotations.parquet": annotations_parquet(inputs.annotations),
         f"{SOURCE}/decisions.parquet": decisions_parquet(
-            inputs.decisions, {d.doc_id: d.id_map for d in rows.documents}, with_reason=inputs.review is not None
+            inputs.decisions,
+            {d.doc_id: d.id_map for d in rows.documents},
+            with_reason=inputs.review is not None or inputs.id_map_bytes is not None,
         ),
     }
     if inputs.review_bytes is not None:
         out[f"{SOURCE}/{REVIEW_FILE}"] = inputs.review_bytes
+    if inputs.id_map_bytes is not None:
+        out[f"{SOURCE}/{ID_MAP_FILE}"] = inputs.id_map_bytes
     if inputs.predictions:
         out[f"{SOURCE}/predictions.parquet"] = annotations_parquet(inputs.predictions)
     if inputs.previous:

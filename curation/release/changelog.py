@@ -6,7 +6,7 @@ same gold always gives the same changelog.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from curation.release.card.markdown import table
 from curation.release.diff import KINDS, Diff
@@ -23,8 +23,12 @@ def render_changelog(
     diff: Diff,
     force_reason: str | None,
     previous_changelog: str = "",
+    id_merges: Mapping[tuple[str, str], int] | None = None,
+    id_map_file: str = "source/id-map.json",
 ) -> str:
-    """The new changelog: header, this release's entry, then the previous entries unchanged."""
+    """The new changelog: header, this release's entry, then the previous entries unchanged.
+
+    ``id_merges`` (from id, to id) -> gold mentions renamed, when a reviewed id map was applied."""
     entry = [f"## {version}\n"]
     if previous_version is None:
         entry.append("First release.\n")
@@ -38,6 +42,11 @@ def render_changelog(
         entry.append(f"Compared with {previous_version}. Change {what}.\n")
     if force_reason:
         entry.append(f"Version chosen with --force-version: {force_reason}\n")
+    if id_merges is not None:
+        renames = ", ".join(f"`{a}` → `{b}` ({n} mention{'s' * (n != 1)})" for (a, b), n in sorted(id_merges.items()))
+        entry.append(
+            f"Entity ids renamed by the reviewed id map `{id_map_file}`: {renames or 'none of its ids occur'}.\n"
+        )
     rows = [
         (lang, kind, c["added"], c["removed"], c["changed"])
         for lang, by_kind in diff.counts.items()

@@ -17,22 +17,30 @@ from pathlib import Path
 from typing import Any
 
 from curation.core.errors import CurationError, PredictionsError, ReleaseError
-from curation.core.records import Annotation, Document, Mention
+from curation.core.records import Annotation, Mention
 from curation.release.hfdata import read_parquet_rows
-from curation.release.run import read_manifest
 from curation.release.source import read_annotations, read_documents
-from curation.review.registry import Entry, Finding, Released, Use, findings, registry, suggested_merges
+from curation.review.registry import (
+    Entry,
+    Finding,
+    Released,
+    Use,
+    annotation_uses,
+    findings,
+    registry,
+    suggested_merges,
+)
 
 #: The annotator name of a release's gold mentions in the registry.
 GOLD = "gold"
 
 
 def config_rows(folder: Path | str, config: str) -> list[dict[str, Any]]:
-    """Every row of one config of a release, all splits, in manifest order."""
+    """Every row of one config of a release, all splits, in file name order."""
     folder = Path(folder)
-    manifest = read_manifest(folder)
-    return [row for path in sorted(p for p in manifest if p.startswith(f"{config}/") and p.endswith(".parquet"))
-            for row in read_parquet_rows(folder / path)]  # fmt: skip
+    if not (folder / "MANIFEST.sha256").is_file():
+        raise ReleaseError(f"{folder}: not a release folder (no MANIFEST.sha256). Pass exports/<name>/<version>.")
+    return [row for path in sorted((folder / config).glob("*.parquet")) for row in read_parquet_rows(path)]
 
 
 def read_uses(path: Path | str) -> list[Use]:
@@ -40,7 +48,7 @@ def read_uses(path: Path | str) -> list[Use]:
     path = Path(path)
     if path.is_dir() and (path / "annotations.parquet").is_file() and (path / "documents.parquet").is_file():
         documents = read_documents((path / "documents.parquet").read_bytes())
-        return _annotation_uses(documents, read_annotations((path / "annotations.parquet").read_bytes()))
+        return annotation_uses(documents, read_annotations((path / "annotations.parquet").read_bytes()))
     if path.is_dir():
         if not (path / "MANIFEST.sha256").is_file():
             raise ReleaseError(f"{path}: neither a release folder (no MANIFEST.sha256) nor a release's source/ "
@@ -50,13 +58,7 @@ def read_uses(path: Path | str) -> list[Use]:
     from curation.core.normalize import load_snapshot
 
     snapshot = load_snapshot(path)
-    return _annotation_uses(snapshot.documents, snapshot.annotations)
-
-
-def _annotation_uses(documents: Mapping[str, Document], annotations: tuple[Annotation, ...]) -> list[Use]:
-    return [Use(m.entity_id, m.type, m.text, a.doc_id, documents[a.doc_id].language, a.annotator)
-            for a in annotations if not a.cancelled and a.doc_id in documents
-            for m in a.mentions if m.entity_id]  # fmt: skip
+    return annotation_uses(snapshot.documents, snapshot.annotations)
 
 
 def read_released(folder: Path | str) -> Released:

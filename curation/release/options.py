@@ -11,7 +11,7 @@ from curation.release.splits import DEFAULT_SPLIT_CONFIG, DEFAULT_SPLIT_SEED
 from curation.release.tokens import TOKENIZER, TOKENIZERS
 
 #: BuildOptions fields newer than the first releases, written to build.json only when set.
-_ADDED_FIELDS = ("decisions_sha256",)
+_ADDED_FIELDS = ("decisions_sha256", "id_map_sha256")
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,7 @@ class BuildOptions:
     annotations_creators: tuple[str, ...] = ()  # declared by the curators; (): derived from the snapshot
     tokenizer: str = TOKENIZER
     decisions_sha256: str | None = None  # the reviewers' decisions file (source/review-decisions.json)
+    id_map_sha256: str | None = None  # the reviewed id map applied to the gold (source/id-map.json)
 
     def __post_init__(self) -> None:
         if self.tokenizer not in TOKENIZERS:
@@ -56,7 +57,7 @@ class BuildOptions:
     def to_json(self) -> dict[str, Any]:
         """``build.json``'s fields (:meth:`from_json` reads them back). Fields added after the
         first releases are left out while they hold what those releases did (tokenizer rule
-        ``"1"``, no decisions file), so those releases rebuild byte for byte (``--check``)."""
+        ``"1"``, no decisions file, no id map), so those releases rebuild byte for byte (``--check``)."""
         data = asdict(self)
         if data["tokenizer"] == "1":
             del data["tokenizer"]

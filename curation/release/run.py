@@ -25,7 +25,7 @@ import re
 import shutil
 import tempfile
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +33,16 @@ from curation import __version__
 from curation.core.errors import ReleaseError
 from curation.core.records import Annotation, Document
 from curation.core.schema import DEFAULT_SCHEMA_PATH, Schema, load_schema
-from curation.release.build import REVIEW_FILE, BuildInputs, BuildOptions, Built, build_release, sha256
+from curation.release.build import (
+    ID_MAP_FILE,
+    REVIEW_FILE,
+    SOURCE,
+    BuildInputs,
+    BuildOptions,
+    Built,
+    build_release,
+    sha256,
+)
 from curation.release.card.front_matter import check_annotations_creators
 from curation.release.diff import ReleaseState, state_from_rows
 from curation.release.hfdata import read_parquet_rows
@@ -50,7 +59,8 @@ from curation.release.versions import (  # noqa: F401  (re-exported: the version
     released_versions,
 )
 from curation.review.decisions import Decisions, parse_decisions
-from curation.review.run import load_decisions
+from curation.review.idmap import IdMap, apply_id_map, parse_id_map
+from curation.review.run import load_decisions, load_id_map
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
@@ -65,6 +75,7 @@ class ReleaseResult:
     level: str | None
     files: int
     counts: Mapping[str, Any]
+    registry_findings: int = 0
 
 
 def release_snapshot(
@@ -84,6 +95,7 @@ def release_snapshot(
     annotations_creators: tuple[str, ...] = (),
     decisions_path: Path | None = None,
     tokenizer: str | None = None,
+    id_map_path: Path | None = None,
 ) -> ReleaseResult:
     """Build ``exports/<name>/<version>/`` from a snapshot, enforcing every rule.
 
@@ -91,7 +103,10 @@ def release_snapshot(
     ``accept_single`` default to the previous release's (its ``source/build.json``);
     ``tokenizer``, the ``tokens`` config's rule, to the current one. With ``decisions_path``, open
     conflicts are decided by that decisions file, which the release keeps as
-    ``source/review-decisions.json`` (its reasons go into ``source/decisions.parquet``).
+    ``source/review-decisions.json`` (its reasons go into ``source/decisions.parquet``). With
+    ``id_map_path``, that reviewed id map renames ids of the gold after adjudication; it is kept as
+    ``source/id-map.json`` and the changelog states the renames. ``registry_findings`` counts the
+    entity registry's findings over the released gold (``curation entities`` lists them).
     """
     from curation.core.normalize import file_sha256, load_snapshot
     from curation.core.validate import validate
@@ -121,6 +136,11 @@ def release_snapshot(
         )
     review_bytes = Path(decisions_path).read_bytes() if decisions_path is not None else None
     review = load_decisions(decisions_path) if decisions_path is not None else None
+    id_map_bytes = Path(id_map_path).read_bytes() if id_map_path is not None else None
+    # Checked under its own name for the messages; logged under the name the release keeps it by,
+    # so that `--check` rebuilds the same reasons.
+    id_map = load_id_map(id_map_path) if id_map_path is not None else None
+    id_map = replace(id_map, source=f"{SOURCE}/{ID_MAP_FILE}") if id_map is not None else None
     previous = read_state(exports / name / previous_version) if previous_version else None
     before = previous_options(exports / name / previous_version) if previous_version else {}
     options = BuildOptions(
@@ -138,15 +158,20 @@ def release_snapshot(
         annotations_creators=creators or tuple(before.get("annotations_creators") or ()),
         decisions_sha256=sha256(review_bytes) if review_bytes is not None else None,
         tokenizer=tokenizer or TOKENIZER,
+        id_map_sha256=sha256(id_map_bytes) if id_map_bytes is not None else None,
     )
     built = build_from(normalized.documents, normalized.annotations, schema, schema_path.read_bytes(), previous,
                        options, adjudicate=adjudicate, predictions=normalized.predictions, review=review,
-                       review_bytes=review_bytes)  # fmt: skip
+                       review_bytes=review_bytes, id_map=id_map, id_map_bytes=id_map_bytes)  # fmt: skip
     if previous_version:
         check_bump(previous_version, version, built.level, force_version)
     path = write_release(exports / name / version, built.files)
     counts = json.loads(built.files["release.json"])["counts"]
-    return ReleaseResult(path, version, previous_version, built.level, len(built.files), counts)
+    from curation.release.lookup import read_uses
+    from curation.review.registry import findings
+
+    found = len(findings(read_uses(path)))
+    return ReleaseResult(path, version, previous_version, built.level, len(built.files), counts, found)
 
 
 def build_from(
@@ -161,10 +186,15 @@ def build_from(
     predictions: tuple[Annotation, ...] = (),
     review: Decisions | None = None,
     review_bytes: bytes | None = None,
+    id_map: IdMap | None = None,
+    id_map_bytes: bytes | None = None,
 ) -> Built:
-    """Adjudicate normalized records and build the release (shared by release and --check)."""
+    """Adjudicate normalized records, apply the id map, and build the release (shared by release and --check)."""
     snapshot = _Records(dict(documents), tuple(annotations))
     adjudication = adjudicate(snapshot, schema, accept_single=options.accept_single, decisions=review)
+    merges = None
+    if id_map is not None:
+        adjudication, merges = apply_id_map(adjudication, id_map)
     excluded = {
         "unannotated": len(adjudication.unannotated),
         "open_conflicts": len(adjudication.conflicts),
@@ -186,6 +216,8 @@ def build_from(
         review_bytes=review_bytes,
         review=review,
         agreement_png=heatmap,
+        id_map_bytes=id_map_bytes,
+        id_merges=merges,
     )
     return build_release(inputs)
 
@@ -332,6 +364,9 @@ def check_release(folder: Path) -> CheckReport:
         review_path = source / REVIEW_FILE
         review_bytes = review_path.read_bytes() if review_path.exists() else None
         review = parse_decisions(json.loads(review_bytes), str(review_path)) if review_bytes is not None else None
+        map_path = source / ID_MAP_FILE
+        id_map_bytes = map_path.read_bytes() if map_path.exists() else None
+        id_map = parse_id_map(json.loads(id_map_bytes), f"{SOURCE}/{ID_MAP_FILE}") if id_map_bytes else None
         prev_path = source / "previous.json.gz"
         previous = (
             ReleaseState.from_json(json.loads(gzip.decompress(prev_path.read_bytes()))) if prev_path.exists() else None
@@ -341,7 +376,8 @@ def check_release(folder: Path) -> CheckReport:
             f"{folder}: cannot rebuild from source/ ({exc}). The release is damaged; restore it from the original copy."
         ) from exc
     built = build_from(documents, annotations, schema, (source / "schema.json").read_bytes(), previous, options,
-                       adjudicate=adjudicate, predictions=predictions, review=review, review_bytes=review_bytes)  # fmt: skip
+                       adjudicate=adjudicate, predictions=predictions, review=review, review_bytes=review_bytes,
+                       id_map=id_map, id_map_bytes=id_map_bytes)  # fmt: skip
     actual = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
     report = CheckReport(folder, files=len(actual), built_with=options.tool_version)
     for rel in actual:

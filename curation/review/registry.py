@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from itertools import combinations
 from typing import Any
 
+from curation.core.records import Annotation, Document
 from curation.core.textnorm import normalize_alias
 
 
@@ -126,6 +127,13 @@ class Released:
 
     types: Mapping[str, str]
     aliases: Mapping[str, Mapping[str, tuple[str, ...]]]
+
+
+def annotation_uses(documents: Mapping[str, Document], annotations: Iterable[Annotation]) -> list[Use]:
+    """The mentions with an entity id of every submitted (not skipped) annotation."""
+    return [Use(m.entity_id, m.type, m.text, a.doc_id, documents[a.doc_id].language, a.annotator)
+            for a in annotations if not a.cancelled and a.doc_id in documents
+            for m in a.mentions if m.entity_id]  # fmt: skip
 
 
 def registry(uses: Iterable[Use]) -> dict[str, Entry]:
