@@ -88,7 +88,10 @@ def test_release_prints_its_path_and_a_summary(first):
     folder, result = first
     assert result.stdout == f"{folder}\n"
     # Two annotators labelled the documents: the release holds the agreement heatmap too.
-    assert result.stderr == "Released 1.0.0 (first release): 3 documents, 11 mentions, 7 relations, 15 files.\n"
+    assert result.stderr == (
+        "Released 1.0.0 (first release): 3 documents, 11 mentions, 7 relations, 15 files.\n"
+        f"Entity registry: 0 findings in the released gold; `curation entities {folder}` lists every id and finding.\n"
+    )
     assert sorted(files_of(folder)) == [
         "CHANGELOG.md", "MANIFEST.sha256", "README.md", "agreement.png", "documents/test-00000-of-00001.parquet",
         "entities/test-00000-of-00001.parquet", "release.json", "source/annotations.parquet", "source/build.json",

@@ -103,8 +103,10 @@ def test_new_documents_need_a_minor_bump(exports, tmp_path):
     assert error(release(snapshot, exports, "1.0.1")).startswith("Error: Version 1.0.1 is a patch bump of 1.0.0, but")
     result = release(snapshot, exports, "1.1.0")
     assert result.exit_code == 0, result.output
-    assert (
-        result.stderr == "Released 1.1.0 (minor change since 1.0.0): 4 documents, 13 mentions, 8 relations, 16 files.\n"
+    assert result.stderr == (
+        "Released 1.1.0 (minor change since 1.0.0): 4 documents, 13 mentions, 8 relations, 16 files.\n"
+        f"Entity registry: 0 findings in the released gold; `curation entities {exports / NAME / '1.1.0'}` lists "
+        "every id and finding.\n"
     )
     changelog = (exports / NAME / "1.1.0" / "CHANGELOG.md").read_text(encoding="utf-8")
     assert (
