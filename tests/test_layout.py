@@ -24,9 +24,11 @@ STAGES = ("core", "labelstudio", "project", "review", "release", "evaluate", "cl
 #: Modules that compute over plain data: no network, no files, no exit, no printing.
 PURE = (
     "core.records", "core.convert", "core.codes", "core.validate",
+    "core.textnorm", "project.dictionary",
     "review.agreement", "review.pairwise", "review.kappa", "review.adjudicate", "review.conflicts",
+    "review.registry", "review.idmap",
     "release.splits", "release.tokens", "release.tagging", "release.entities",
-    "evaluate.ner", "evaluate.relations", "core.textnorm",
+    "evaluate.ner", "evaluate.relations",
 )  # fmt: skip
 #: Libraries that reach the network or the file system (or an adapter that does).
 IMPURE_LIBRARIES = (

@@ -17,6 +17,7 @@ entry point (version rules, writing the folder, ``--check``); the rest builds it
 - :mod:`~curation.release.tokens`     the tokenizer and BIO tags, one document at a time
 - :mod:`~curation.release.tagging`    the same rule over a whole release at once, in numpy
 - :mod:`~curation.release.hfdata`     ``datasets.Features``, parquet bytes, loading a release
+- :mod:`~curation.release.lookup`     ``curation entities`` and ``curation preannotate``: their files
 - :mod:`~curation.release.hub`        ``--push-to-hub``
 - :mod:`~curation.release.card`       the dataset card
 

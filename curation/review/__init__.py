@@ -8,6 +8,8 @@ is the edge that reads a snapshot, writes the plot and sends review drafts to La
 - :mod:`~curation.review.agreement`   the agreement report (per pair, type, language)
 - :mod:`~curation.review.conflicts`   where annotators disagree, with every version
 - :mod:`~curation.review.adjudicate`  ground truth, then majority: the gold and its decision log
+- :mod:`~curation.review.registry`    the entity registry across documents and its checks R001-R005
+- :mod:`~curation.review.idmap`       reviewed id maps: rename or merge ids in the gold (rule ``id_map``)
 - :mod:`~curation.review.gold`        the gold file and the adjudication report
 - :mod:`~curation.review.plots`       the agreement heatmap (matplotlib)
 - :mod:`~curation.review.run`         ``curation agreement`` and ``curation adjudicate`` on a snapshot file
