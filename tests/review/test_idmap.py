@@ -14,8 +14,8 @@ from curation.review.gold import read_gold
 from tests.review.test_cli import snapshot  # noqa: F401  (the fixture)
 
 
-def adjudicate(snapshot: Path, out: Path, *args: object):
-    return CliRunner().invoke(cli, ["adjudicate", str(snapshot), "--out", str(out), *map(str, args)])
+def adjudicate(path: Path, out: Path, *args: object):
+    return CliRunner().invoke(cli, ["adjudicate", str(path), "--out", str(out), *map(str, args)])
 
 
 def test_the_map_changes_exactly_the_mapped_ids(snapshot: Path, tmp_path: Path):  # noqa: F811
