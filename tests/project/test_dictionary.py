@@ -125,3 +125,26 @@ def test_preannotate_recovers_the_seed_gold_per_language(preannotated):
         "en": [206, 205, 206, 229, 205],
         "sw": [111, 109, 111, 114, 109],
     }
+
+
+def test_preannotations_appear_in_label_studio(preannotated, server, unique_title, tmp_path):
+    """Real server: pushed with `curation push --predictions`, pulled back, every mention is there with its id."""
+    from curation.core.normalize import load_snapshot
+
+    out, _ = preannotated
+    conn, data_dir = server
+    common = ["--data-dir", str(data_dir), "--project", unique_title]
+    pushed = CliRunner().invoke(cli, ["push", *common, "--corpus", str(ROOT / "corpus"), "--predictions", str(out)])
+    assert pushed.exit_code == 0, pushed.output
+    assert pushed.stdout.endswith("Imported 5 predictions (0 already there).\n")
+    snapshot = tmp_path / "snapshot.json"
+    pulled = CliRunner().invoke(cli, ["pull", *common, "--out", str(snapshot)])
+    assert pulled.exit_code == 0, pulled.output
+    predictions = load_snapshot(snapshot).predictions
+    assert {p.model_version for p in predictions} == {"registry-geonews-ie-2.0.0"}
+    sent = {json.loads(line)["doc_id"]: json.loads(line)["mentions"] for line in out.read_text().splitlines()}
+    for p in predictions:
+        assert sorted((m.start, m.end, m.text, m.type, m.entity_id) for m in p.mentions) == sorted(
+            (m["start"], m["end"], m["text"], m["type"], m["entity_id"]) for m in sent[p.doc_id]
+        )
+    assert sum(len(p.mentions) for p in predictions) == 522
