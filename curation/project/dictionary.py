@@ -82,7 +82,11 @@ class Matcher:
         self.targets = dict(targets)
         self.normalized = normalized
         self.boundaries = boundaries
-        self.lengths = sorted({len(k) for k in self.targets}, reverse=True)
+        lengths: dict[str, set[int]] = defaultdict(set)
+        for key in self.targets:
+            lengths[key[0]].add(len(key))
+        #: first character -> the lengths of the aliases starting with it, longest first
+        self.lengths = {first: sorted(sizes, reverse=True) for first, sizes in lengths.items()}
 
     def find(self, text: str) -> list[Match]:
         """Every alias in ``text``, left to right, longest first, without overlaps."""
@@ -90,11 +94,9 @@ class Matcher:
         out = []
         position = 0
         while position < len(searched):
-            hit = (
-                self._longest_at(searched, origin, text, position)
-                if self._starts(searched, origin, text, position)
-                else None
-            )
+            hit = None
+            if searched[position] in self.lengths and self._starts(searched, origin, text, position):
+                hit = self._longest_at(searched, origin, text, position)
             if hit is None:
                 position += 1
                 continue
@@ -108,7 +110,7 @@ class Matcher:
         return out
 
     def _longest_at(self, searched: str, origin: Sequence[int], text: str, position: int) -> int | None:
-        for length in self.lengths:
+        for length in self.lengths[searched[position]]:
             end = position + length
             if (
                 end <= len(searched)
