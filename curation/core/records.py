@@ -144,7 +144,8 @@ class Decision:
 
     ``kind`` is ``"mention"`` or ``"relation"``; ``item_id`` is the gold item's id;
     ``rule`` is one of ``ground_truth``, ``majority``, ``single_annotation``, ``unanimous``,
-    ``decision`` (a decisions file chose it); ``reason`` is that decision's one-line reason.
+    ``decision`` (a decisions file chose it), ``id_map`` (a reviewed id map renamed its entity
+    id); ``reason`` is that decision's or that rename's one-line reason.
     """
 
     doc_id: str

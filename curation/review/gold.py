@@ -14,7 +14,7 @@ doc_id order, UTF-8, one line each::
 (``meta`` is added when the document has metadata.) ``status`` is ``ground_truth``,
 ``adjudicated`` or ``single_annotated``; each decision names the rule (``ground_truth``,
 ``unanimous``, ``majority``, ``single_annotation``, ``decision``) and the Label Studio annotation
-ids the item came from; a ``decision`` also has the decisions file's ``reason``. Offsets are half-open code points, as everywhere in curation.
+ids the item came from; a ``decision`` also has the decisions file's ``reason``, an ``id_map`` the rename's. Offsets are half-open code points, as everywhere in curation.
 """
 
 from __future__ import annotations
