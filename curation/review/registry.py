@@ -161,9 +161,12 @@ def registry(uses: Iterable[Use]) -> dict[str, Entry]:
 def findings(uses: Sequence[Use], *, against: Released | None = None) -> list[Finding]:
     """Every finding over ``uses`` (see the module docstring), in code order."""
     entries = registry(uses)
-    out = _type_differs(uses) + _surface_several_ids(uses, entries) + _variants(uses, entries)
+    by_id: dict[str, list[Use]] = defaultdict(list)
+    for u in uses:
+        by_id[u.entity_id].append(u)
+    out = _type_differs(by_id) + _surface_several_ids(uses) + _variants(by_id, entries)
     if against is not None:
-        out += _against(uses, entries, against)
+        out += _against(by_id, entries, against)
     return out
 
 
@@ -180,26 +183,26 @@ def _places(uses: Iterable[Use], detail: Any) -> tuple[Place, ...]:
     return tuple(Place(doc, tuple(sorted(names)), d) for (doc, d), names in sorted(who.items()))
 
 
-def _type_differs(uses: Sequence[Use]) -> list[Finding]:
-    docs: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    for u in uses:
-        docs[u.entity_id][u.type].add(u.doc_id)
+def _type_differs(by_id: Mapping[str, list[Use]]) -> list[Finding]:
     out = []
-    for eid in sorted(docs):
-        by_type = docs[eid]
+    for eid in sorted(by_id):
+        by_type: dict[str, set[str]] = defaultdict(set)
+        for u in by_id[eid]:
+            by_type[u.type].add(u.doc_id)
         if not any(len(by_type[a] | by_type[b]) > 1 for a, b in combinations(sorted(by_type), 2)):
             continue  # one type, or two types inside one document only (V015 and adjudication see those)
-        counts = {t: sum(1 for u in uses if u.entity_id == eid and u.type == t) for t in sorted(by_type)}
+        tally = Counter(u.type for u in by_id[eid])
+        counts = {t: tally[t] for t in sorted(by_type)}
         best = min(counts, key=lambda t: (-counts[t], t))
         listed = ", ".join(f"{t} in {len(by_type[t])} document{'s' * (len(by_type[t]) != 1)}" for t in counts)
         out.append(Finding("R001", eid, f"id {eid} has types {listed}.",
                            f"Give every mention of {eid} one type ({best} is the most frequent), or split the id "
                            "if they are different entities.",
-                           _places((u for u in uses if u.entity_id == eid), lambda u: u.type), (eid,)))  # fmt: skip
+                           _places(by_id[eid], lambda u: u.type), (eid,)))  # fmt: skip
     return out
 
 
-def _surface_several_ids(uses: Sequence[Use], entries: Mapping[str, Entry]) -> list[Finding]:
+def _surface_several_ids(uses: Sequence[Use]) -> list[Finding]:
     groups: dict[tuple[str, str], list[Use]] = defaultdict(list)
     for u in uses:
         key = normalize_alias(u.text)
@@ -224,11 +227,38 @@ def _surface_several_ids(uses: Sequence[Use], entries: Mapping[str, Entry]) -> l
     return out
 
 
-def _variants(uses: Sequence[Use], entries: Mapping[str, Entry]) -> list[Finding]:
-    ids = sorted(entries)
+def _candidates(entries: Mapping[str, Entry]) -> list[tuple[str, str]]:
+    """The pairs of ids that may be variants: equal without underscores, sharing a string two
+    deletions away (every pair within edit distance 2 does), or one spelling the other's name.
+    Only these are compared, so the check does not grow with the square of the ids."""
+    groups: dict[str, set[str]] = defaultdict(set)
+    for eid in entries:
+        groups["bare:" + eid.replace("_", "")].add(eid)
+        if len(eid) >= 8:
+            for key in _deletions(eid, 2):
+                groups["del:" + key].add(eid)
+    pairs = {tuple(sorted(p)) for group in groups.values() if len(group) > 1 for p in combinations(group, 2)}
+    for entry in entries.values():
+        for forms in entry.surfaces.values():
+            spelled = _slug(next(iter(forms)))
+            if spelled in entries and spelled != entry.id:
+                pairs.add(tuple(sorted((entry.id, spelled))))
+    return sorted(pairs)  # type: ignore[arg-type]
+
+
+def _deletions(word: str, depth: int) -> set[str]:
+    """``word`` and every string made from it by deleting up to ``depth`` characters."""
+    found, frontier = {word}, {word}
+    for _ in range(depth):
+        frontier = {w[:i] + w[i + 1 :] for w in frontier for i in range(len(w))}
+        found |= frontier
+    return found
+
+
+def _variants(by_id: Mapping[str, list[Use]], entries: Mapping[str, Entry]) -> list[Finding]:
     out = []
     seen: set[tuple[str, str]] = set()
-    for a, b in combinations(ids, 2):
+    for a, b in _candidates(entries):
         why, spelling = _variant_reason(a, b), ""
         if why is None:
             for x, y in ((a, b), (b, a)):
@@ -244,7 +274,7 @@ def _variants(uses: Sequence[Use], entries: Mapping[str, Entry]) -> list[Finding
                            f"({entries[b].mentions}) look like one: {why}.",
                            f"If they name one entity, rename {drop} to {keep} (the more frequent) with an id map "
                            "(--suggest-merges, then `curation adjudicate --id-map`).",
-                           _places((u for u in uses if u.entity_id in (a, b)), lambda u: f"{u.entity_id} {u.text!r}"),
+                           _places(by_id[a] + by_id[b], lambda u: f"{u.entity_id} {u.text!r}"),
                            (a, b), (drop, keep)))  # fmt: skip
     return out
 
@@ -303,10 +333,10 @@ def _edit_distance(a: str, b: str, *, limit: int) -> int:
     return previous[-1]
 
 
-def _against(uses: Sequence[Use], entries: Mapping[str, Entry], released: Released) -> list[Finding]:
+def _against(by_id: Mapping[str, list[Use]], entries: Mapping[str, Entry], released: Released) -> list[Finding]:
     out = []
     for eid, entry in entries.items():
-        mine = [u for u in uses if u.entity_id == eid]
+        mine = by_id[eid]
         if eid not in released.types:
             out.append(Finding("R004", eid, f"id {eid} ({', '.join(entry.types)}, {entry.mentions} mentions) is not "
                                "in the release: a new entity.",
