@@ -5,7 +5,7 @@ document. Two ways to read ``O``/``B-X``/``I-X`` tags, seqeval's two modes:
 
 * ``default`` (seqeval's default mode, conlleval's): a chunk starts at ``B-X`` and at an ``I-X``
   that continues no chunk of type X (after ``O``, or after a chunk of another type), and takes
-  the ``I-X`` that follow. This is :func:`curation.release.tokens.bio_spans` over token positions.
+  the ``I-X`` that follow. This is :func:`curation.release.tokens.bio_chunks`.
   ``O I-PER I-PER`` holds one chunk, ``PER`` over tokens 1-2.
 * ``strict`` (seqeval ``mode="strict", scheme=IOB2``): a chunk starts only at ``B-X`` and takes
   the ``I-X`` that follow; an ``I-X`` that continues no chunk belongs to none. ``O I-PER I-PER``
@@ -22,10 +22,11 @@ figures equal seqeval's on random sequences.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from itertools import compress
 from typing import Any
 
 from curation.evaluate.relations import prf3, total
-from curation.release.tokens import bio_spans
+from curation.release.tokens import bio_chunks
 
 Chunk = tuple[int, int, str]
 MODES = ("default", "strict")
@@ -33,33 +34,25 @@ MODES = ("default", "strict")
 
 def default_chunks(tags: Sequence[str]) -> list[Chunk]:
     """The chunks of ``tags`` in seqeval's default mode (module docstring)."""
-    return bio_spans(_positions(len(tags)), tags)
+    return bio_chunks(tags)
 
 
 def strict_chunks(tags: Sequence[str]) -> list[Chunk]:
-    """The chunks of ``tags`` in seqeval's strict IOB2 mode (module docstring)."""
+    """The chunks of ``tags`` in seqeval's strict IOB2 mode (module docstring); only the tokens not
+    tagged ``O`` are visited."""
     chunks: list[Chunk] = []
-    inside = None  # the type of the chunk the previous token belongs to
-    for position, tag in enumerate(tags):
-        prefix, _, label = tag.partition("-")
+    inside, last = None, -2  # the type of the chunk the previous tag belongs to, that tag's position
+    for position in compress(range(len(tags)), map("O".__ne__, tags)):
+        prefix, _, label = tags[position].partition("-")
         if prefix == "B":
             chunks.append((position, position + 1, label))
             inside = label
-        elif prefix == "I" and label == inside:
+        elif prefix == "I" and label == inside and position == last + 1:
             chunks[-1] = (chunks[-1][0], position + 1, label)
         else:
             inside = None
+        last = position
     return chunks
-
-
-_POSITIONS: list[tuple[str, int, int]] = []
-
-
-def _positions(n: int) -> list[tuple[str, int, int]]:
-    """``("", i, i + 1)`` for the first ``n`` positions (grown once, shared: ``bio_spans`` zips it with the tags)."""
-    if len(_POSITIONS) < n:
-        _POSITIONS.extend(("", i, i + 1) for i in range(len(_POSITIONS), max(n, 2 * len(_POSITIONS))))
-    return _POSITIONS
 
 
 def token_scores(gold: Iterable[Sequence[str]], predicted: Iterable[Sequence[str]]) -> dict[str, Any]:

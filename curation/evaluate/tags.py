@@ -12,7 +12,7 @@ Documents with no line count as all ``O``.
 
 The released tokens carry no offsets: each document's tokens are cut again from its text with
 the release's tokenizer rule (``tokenizer`` in ``source/build.json``, absent = rule 1;
-:func:`curation.release.tokens.tokenize`) and must equal the released ones. The tags become
+:func:`curation.release.tokens.tokenize`, vectorised) and must equal the released ones. The tags become
 spans with those offsets (:func:`curation.release.tokens.bio_spans`: IOB2, an ``I-X`` that
 continues no ``X`` starts a span, as seqeval's default mode reads it) and are scored like span
 predictions; the token-level figures (:mod:`curation.evaluate.chunks`) compare the tags with
@@ -30,11 +30,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from curation.core.errors import CurationError, PredictionsError
 from curation.core.records import Mention
 from curation.evaluate.chunks import token_scores
 from curation.evaluate.predictions import SystemOutput, decoded_lines, kind
-from curation.release.tokens import TOKENIZER, bio_spans, tokenize
+from curation.release.tagging import chunks_of, tokenize_all
+from curation.release.tokens import TOKENIZER, bio_spans, splits_clitic
 
 #: Keys of span predictions, refused on a line of BIO tags.
 SPAN_KEYS = ("mentions", "relations", "triples")
@@ -52,36 +55,47 @@ class TokenDoc:
 
 def token_docs(
     rows: Iterable[Mapping[str, Any]],
-    documents: Iterable[Mapping[str, Any]],
+    documents: Sequence[Mapping[str, Any]],
     tag_names: Sequence[str],
     tokenizer: str,
 ) -> list[TokenDoc]:
     """The ``tokens`` config ``rows`` with offsets, in the order of the ``documents`` config rows.
 
-    Each document's tokens are cut from its text by rule ``tokenizer`` and checked against the
-    released ones; a mismatch or a missing document is a damaged release.
+    Each document's tokens are cut from its text by rule ``tokenizer``
+    (:func:`curation.release.tokens.tokenize`, vectorised over many documents by
+    :func:`curation.release.tagging.tokenize_all`) and checked against the released ones; a
+    mismatch or a missing document is a damaged release.
     """
     by_id = {row["doc_id"]: row for row in rows}
+    texts = [doc["text"] for doc in documents]
+    clitic = [splits_clitic(doc["language"], tokenizer) for doc in documents]
     out = []
-    for doc in documents:
-        doc_id, text = doc["doc_id"], doc["text"]
-        row = by_id.get(doc_id)
-        if row is None:
-            raise CurationError(
-                f"Gold document {doc_id!r} has no row in the tokens config. "
-                "The release is damaged: rebuild it with `curation release`."
-            )
-        tokens = tokenize(text, doc["language"], tokenizer)
-        released = row["tokens"]
-        if len(tokens) != len(released) or any(t != r for (t, _, _), r in zip(tokens, released)):
-            at = next(
-                (k for k, ((t, _, _), r) in enumerate(zip(tokens, released)) if t != r), min(len(tokens), len(released))
-            )
-            raise CurationError(
-                f"Gold document {doc_id!r}: its released tokens differ from tokenizer rule {tokenizer}'s cut of its text "
-                f"from token {at + 1} on. The release is damaged: rebuild it with `curation release`."
-            )
-        out.append(TokenDoc(doc_id, text, tokens, [tag_names[i] for i in row["ner_tags"]]))
+    for part in chunks_of(texts):
+        cut = tokenize_all(texts[part], clitic[part])
+        base = np.repeat(cut.char_base[:-1], cut.counts)
+        strings, starts, ends = cut.tokens.to_pylist(), (cut.starts - base).tolist(), (cut.ends - base).tolist()
+        first = 0
+        for doc, count in zip(documents[part], cut.counts.tolist()):
+            doc_id, last = doc["doc_id"], first + count
+            row = by_id.get(doc_id)
+            if row is None:
+                raise CurationError(
+                    f"Gold document {doc_id!r} has no row in the tokens config. "
+                    "The release is damaged: rebuild it with `curation release`."
+                )
+            if row["tokens"] != strings[first:last]:
+                released = row["tokens"]
+                at = next(
+                    (k for k, (t, r) in enumerate(zip(strings[first:last], released)) if t != r),
+                    min(count, len(released)),
+                )
+                raise CurationError(
+                    f"Gold document {doc_id!r}: its released tokens differ from tokenizer rule {tokenizer}'s cut of its "
+                    f"text from token {at + 1} on. The release is damaged: rebuild it with `curation release`."
+                )
+            tokens = list(zip(strings[first:last], starts[first:last], ends[first:last]))
+            out.append(TokenDoc(doc_id, doc["text"], tokens, list(map(tag_names.__getitem__, row["ner_tags"]))))
+            first = last
     return out
 
 
