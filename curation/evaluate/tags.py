@@ -37,7 +37,7 @@ from curation.core.records import Mention
 from curation.evaluate.chunks import token_scores
 from curation.evaluate.predictions import SystemOutput, decoded_lines, kind
 from curation.release.tagging import chunks_of, tokenize_all
-from curation.release.tokens import TOKENIZER, bio_spans, splits_clitic
+from curation.release.tokens import TOKENIZER, TOKENIZERS, bio_spans, splits_clitic
 
 #: Keys of span predictions, refused on a line of BIO tags.
 SPAN_KEYS = ("mentions", "relations", "triples")
@@ -221,7 +221,13 @@ def tokenizer_rule(gold: Path | str) -> str:
     build = Path(gold) / "source" / "build.json"
     if not build.is_file():
         return TOKENIZER
-    return str(json.loads(build.read_text(encoding="utf-8")).get("tokenizer", "1"))
+    rule = str(json.loads(build.read_text(encoding="utf-8")).get("tokenizer", "1"))
+    if rule not in TOKENIZERS:
+        raise CurationError(
+            f"{build}: tokenizer rule {rule!r} is unknown to this curation (it knows {', '.join(TOKENIZERS)}). "
+            "Upgrade curation to score BIO tags against this release."
+        )
+    return rule
 
 
 def load_tag_predictions(
