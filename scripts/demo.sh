@@ -88,6 +88,10 @@ step "Score the dictionary baseline against the scratch release"
 run python examples/dictionary_baseline.py --gold "$SCRATCH" --out "$OUT/dictionary.jsonl"
 run curation evaluate --gold "$SCRATCH" --predictions "$OUT/dictionary.jsonl"
 
+step "The same baseline as a token classifier: one BIO tag per token of the tokens config, scored both ways"
+run python examples/dictionary_baseline.py --gold "$SCRATCH" --bio --out "$OUT/dictionary-bio.jsonl"
+run curation evaluate --gold "$SCRATCH" --predictions "$OUT/dictionary-bio.jsonl"
+
 step "Verify against the committed releases"
 verified=passed
 run curation release --check "$COMMITTED_PREVIOUS" || verified=failed
