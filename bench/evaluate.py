@@ -11,7 +11,14 @@ run, on the same mentions:
   rows, and scoring mentions, relations and triples, overall, by language and by type.
 
 Goal: curation's whole evaluation within 2x of nervaluate's mention-only time, with identical
-mention figures (checked here; the run fails otherwise)::
+mention figures (checked here; the run fails otherwise).
+
+Then BIO predictions (:mod:`curation.evaluate.tags`): the noisy system's mentions as one tag per
+token of a ``tokens`` config cut from the synthetic texts, against the same predictions as spans
+(the spans the tags encode), both scored in the same run. The BIO path recuts every text's
+tokens (checking them against the released ones), checks and decodes the tags, scores the spans
+and adds seqeval's token-level figures; the span path parses the lines and scores. Goal: BIO
+within 2x of spans, with identical span-level figures (checked)::
 
     .venv/bin/python bench/evaluate.py            # 10,000 documents
     .venv/bin/python bench/evaluate.py --n 200    # quick
@@ -29,10 +36,14 @@ from typing import TypeVar
 
 from nervaluate import Evaluator
 
+from curation.core.records import Mention
 from curation.core.schema import load_schema
+from curation.evaluate.chunks import token_scores
 from curation.evaluate.ner import STRATEGIES
 from curation.evaluate.predictions import parse_predictions
 from curation.evaluate.score import gold_from_rows, score
+from curation.evaluate.tags import parse_tag_predictions, tag_outputs, token_docs
+from curation.release.tokens import TOKENIZER, bio_spans, bio_tag_names, bio_tags, tokenize
 
 LANGUAGES = ("en", "ar", "sw")
 T = TypeVar("T")
@@ -47,7 +58,7 @@ def synthetic_gold(n: int, rng: random.Random, labels: list[str], relations: lis
         language = LANGUAGES[k % 3]
         parts, mentions, position = [], [], 0
         for i in range(rng.randint(25, 35)):
-            filler = "said the report on " if rng.random() < 0.5 else "and "
+            filler = " said the report on " if rng.random() < 0.5 else " and "
             entity = rng.randrange(3000)
             surface = NAMES[language].format(entity) + ("" if rng.random() < 0.7 else " Jr")
             position += len(filler)
@@ -157,12 +168,59 @@ def main() -> None:
             b = report[kind][mode]
             print(f"  {kind} {mode:<10} P {b['precision']:.4f}  R {b['recall']:.4f}  F1 {b['f1']:.4f}")
     print("                                   CPU s    wall s")
-    for name, (cpu, wall) in (("nervaluate, mentions only", t_nervaluate), ("curation: parse predictions", t_parse),
-                              ("curation: gold from release rows", t_gold), ("curation: score (all metrics)", t_score),
-                              ("curation: whole evaluation", t_whole)):  # fmt: skip
+    timings = [("nervaluate, mentions only", t_nervaluate), ("curation: parse predictions", t_parse),
+               ("curation: gold from release rows", t_gold), ("curation: score (all metrics)", t_score),
+               ("curation: whole evaluation", t_whole)]  # fmt: skip
+    bio, spans = bio_against_spans(rows, lines, labels, relations, symmetric)
+    timings += [("spans: whole evaluation", spans), ("BIO tags: whole evaluation", bio)]
+    for name, (cpu, wall) in timings:
         print(f"{name:<33} {cpu:7.2f}  {wall:7.2f}")
     ratio = t_whole[0] / t_nervaluate[0]
     print(f"ratio whole / nervaluate (CPU time): {ratio:.2f} (goal <= 2.00): {'met' if ratio <= 2 else 'NOT met'}")
+    ratio = bio[0] / spans[0]
+    print(f"ratio BIO / spans (CPU time): {ratio:.2f} (goal <= 2.00): {'met' if ratio <= 2 else 'NOT met'}")
+
+
+def bio_against_spans(
+    rows: list[dict], lines: list[str], labels: list[str], relations: list[str], symmetric: set[str]
+) -> tuple[tuple[float, float], tuple[float, float]]:
+    """(CPU, wall) seconds of the whole evaluation of the system's mentions as BIO tags, then as spans."""
+    names = bio_tag_names(labels)
+    index = {name: i for i, name in enumerate(names)}
+    token_rows, bio_lines, span_lines = [], [], []
+    for row, line in zip(rows, lines):
+        tokens = tokenize(row["text"], row["language"], TOKENIZER)
+        gold = [Mention(m["id"], m["start"], m["end"], m["text"], m["type"]) for m in row["mentions"]]
+        predicted = [Mention(m["id"], m["start"], m["end"], "", m["type"]) for m in json.loads(line)["mentions"]]
+        tags = bio_tags(tokens, predicted)[0]
+        token_rows.append({"doc_id": row["doc_id"], "tokens": [t for t, _, _ in tokens],
+                           "ner_tags": [index[t] for t in bio_tags(tokens, gold)[0]]})  # fmt: skip
+        bio_lines.append(json.dumps({"doc_id": row["doc_id"], "tags": tags}))
+        mentions = [
+            {"id": f"t{k}", "start": s, "end": e, "type": t} for k, (s, e, t) in enumerate(bio_spans(tokens, tags))
+        ]
+        span_lines.append(json.dumps({"doc_id": row["doc_id"], "mentions": mentions}))
+    texts = {r["doc_id"]: r["text"] for r in rows}
+
+    def as_spans() -> dict:
+        outputs = parse_predictions(span_lines, texts=texts, entity_types=labels, relation_types=relations)
+        return score(gold_from_rows(rows), outputs, symmetric=symmetric)
+
+    def as_bio() -> dict:
+        docs = token_docs(token_rows, rows, names, TOKENIZER)
+        tags = parse_tag_predictions(bio_lines, docs=docs, tag_names=names)
+        report = score(gold_from_rows(rows), tag_outputs(docs, tags), symmetric=symmetric)
+        report["tokens"] = token_scores((d.gold_tags for d in docs), (tags[d.doc_id] for d in docs))
+        return report
+
+    by_spans, t_spans = timed(as_spans)
+    by_bio, t_bio = timed(as_bio)
+    assert by_bio["ner"] == by_spans["ner"] and by_bio["by_type"]["ner"] == by_spans["by_type"]["ner"]
+    ner, tokens = by_bio["ner"]["strict"], by_bio["tokens"]
+    print(f"BIO tags ({sum(len(r['tokens']) for r in token_rows)} tokens) and the same spans: identical span-level figures, "
+          f"ner strict F1 {ner['f1']:.4f}; token-level F1 default {tokens['default']['f1']:.4f}, "
+          f"strict {tokens['strict']['f1']:.4f}")  # fmt: skip
+    return t_bio, t_spans
 
 
 def timed(work: Callable[[], T]) -> tuple[T, tuple[float, float]]:

@@ -12,11 +12,17 @@ boundaries::
 
     python examples/dictionary_baseline.py --gold exports/news/1.0.0 --out dictionary.jsonl
     curation evaluate --gold exports/news/1.0.0 --predictions dictionary.jsonl
+
+With ``--bio`` it writes what a token classifier writes instead: one BIO tag per token of the
+release's ``tokens`` config (``{"doc_id": ..., "tags": ["O", "B-PER", ...]}``), each token tagged
+by the found alias it overlaps (:func:`curation.release.tokens.bio_tags`); ``curation evaluate``
+reads such a file too, and adds seqeval's token-level figures.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -24,6 +30,7 @@ from typing import Any
 from curation.core.records import Mention
 from curation.evaluate.predictions import SystemOutput, output_line
 from curation.project.dictionary import Matcher, Target, alias_targets
+from curation.release.tokens import bio_tags
 
 
 def dictionary_outputs(rows: Iterable[Mapping[str, Any]], targets: Mapping[str, Target]) -> list[SystemOutput]:
@@ -46,12 +53,31 @@ def main(argv: list[str] | None = None) -> None:
         "--lexicon-split", default=None, help="Split whose entities form the dictionary (default: --split)."
     )
     parser.add_argument("--out", required=True, type=Path, help="Prediction JSONL file to write.")
+    parser.add_argument("--bio", action="store_true", help="Write BIO tags over the tokens config, not spans.")
     args = parser.parse_args(argv)
     from curation.release.hfdata import load_release_config
 
     rows = load_release_config(args.gold, "documents", args.split)
     targets = alias_targets(load_release_config(args.gold, "entities", args.lexicon_split or args.split))
-    args.out.write_text("".join(output_line(o) + "\n" for o in dictionary_outputs(rows, targets)), encoding="utf-8")
+    outputs = dictionary_outputs(rows, targets)
+    if args.bio:
+        lines = bio_lines(args.gold, args.split, rows, outputs)
+    else:
+        lines = [output_line(o) for o in outputs]
+    args.out.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+
+
+def bio_lines(gold: Path, split: str, rows: list[dict[str, Any]], outputs: list[SystemOutput]) -> list[str]:
+    """One ``{"doc_id", "tags"}`` line per document: its found mentions as BIO tags over the release's tokens."""
+    from curation.evaluate.tags import token_docs, tokenizer_rule
+    from curation.release.hfdata import load_release_tokens
+
+    token_rows, tag_names = load_release_tokens(gold, split)
+    docs = token_docs(token_rows, rows, tag_names, tokenizer_rule(gold))
+    return [
+        json.dumps({"doc_id": doc.doc_id, "tags": bio_tags(doc.tokens, output.mentions)[0]}, ensure_ascii=False)
+        for doc, output in zip(docs, outputs)
+    ]
 
 
 if __name__ == "__main__":

@@ -32,6 +32,7 @@ export CURATION_CACHE_DIR=$OUT/cache  # push's task cache: scratch too
 
 step() { printf '\n== [%ss] %s\n' "$(($(date +%s) - started))" "$*"; }
 run() { printf '$ %s\n' "$*"; "$@"; }
+run_to() { local file=$1; shift; printf '$ %s > %s\n' "$*" "$file"; "$@" > "$file"; }  # a long report into a file
 
 started=$(date +%s)
 
@@ -64,13 +65,13 @@ step "Pull, validate, measure agreement, list the conflicts"
 run curation pull --out "$OUT/snapshot-annotated.json" --project "$PROJECT" --data-dir "$LS_DIR"
 run curation validate "$OUT/snapshot-annotated.json"
 run curation agreement "$OUT/snapshot-annotated.json" --plot "$OUT/agreement.png"
-run curation adjudicate "$OUT/snapshot-annotated.json" > "$OUT/conflicts.txt"
+run_to "$OUT/conflicts.txt" curation adjudicate "$OUT/snapshot-annotated.json"
 head -n 2 "$OUT/conflicts.txt"
 echo "(every conflict with both versions: $OUT/conflicts.txt)"
 
 step "The reviewer applies the committed decisions through Label Studio (ground truth)"
-run curation adjudicate "$OUT/snapshot-annotated.json" --decisions "$DECISIONS" --push --as reviewer --project "$PROJECT" \
-    --data-dir "$LS_DIR" > /dev/null
+run_to "$OUT/resolved.txt" curation adjudicate "$OUT/snapshot-annotated.json" --decisions "$DECISIONS" --push \
+    --as reviewer --project "$PROJECT" --data-dir "$LS_DIR"
 
 step "Pull again: no conflict is left"
 run curation pull --out "$OUT/snapshot.json" --project "$PROJECT" --data-dir "$LS_DIR"
@@ -86,6 +87,10 @@ run curation release "$OUT/snapshot.json" --version "$VERSION" --name "$NAME" --
 step "Score the dictionary baseline against the scratch release"
 run python examples/dictionary_baseline.py --gold "$SCRATCH" --out "$OUT/dictionary.jsonl"
 run curation evaluate --gold "$SCRATCH" --predictions "$OUT/dictionary.jsonl"
+
+step "The same baseline as a token classifier: one BIO tag per token of the tokens config, scored both ways"
+run python examples/dictionary_baseline.py --gold "$SCRATCH" --bio --out "$OUT/dictionary-bio.jsonl"
+run curation evaluate --gold "$SCRATCH" --predictions "$OUT/dictionary-bio.jsonl"
 
 step "Verify against the committed releases"
 verified=passed

@@ -1,4 +1,4 @@
-"""bench/evaluate.py runs (tiny) and checks its mention figures against nervaluate's."""
+"""bench/evaluate.py runs (tiny), checks its mention figures against nervaluate's and BIO tags against spans."""
 
 from __future__ import annotations
 
@@ -15,4 +15,6 @@ def test_bench_evaluate_runs_tiny():
     lines = result.stdout.splitlines()
     assert lines[0].startswith("30 documents, ")
     assert "mention figures identical to nervaluate's (4 strategies, overall and per type)" in lines
-    assert lines[-1].startswith("ratio whole / nervaluate (CPU time): ")
+    assert lines[-2].startswith("ratio whole / nervaluate (CPU time): ")
+    assert any(x.startswith("BIO tags (") and ": identical span-level figures, ner strict F1 " in x for x in lines)
+    assert lines[-1].startswith("ratio BIO / spans (CPU time): ")

@@ -28,7 +28,7 @@ PURE = (
     "review.agreement", "review.pairwise", "review.kappa", "review.adjudicate", "review.conflicts",
     "review.registry", "review.idmap",
     "release.splits", "release.tokens", "release.tagging", "release.entities",
-    "evaluate.ner", "evaluate.relations",
+    "evaluate.ner", "evaluate.relations", "evaluate.chunks",
 )  # fmt: skip
 #: Libraries that reach the network or the file system (or an adapter that does).
 IMPURE_LIBRARIES = (

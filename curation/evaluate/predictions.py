@@ -7,7 +7,8 @@ One JSON object per line, one line per document (``schemas/predictions.schema.js
      "triples": [{"subject": "Kim Jong Un", "predicate": "met_with", "object": "Putin"}]}
 
 Every block is optional, so span-based systems and string-only extractors both fit; other
-keys are ignored (``Annotation.to_dict()`` lines, as used for pre-annotations, are valid).
+keys are ignored (``Annotation.to_dict()`` lines, as used for pre-annotations, are valid)
+but ``tags``: a file of BIO tags is read by :mod:`curation.evaluate.tags`, never mixed with spans.
 Offsets are half-open ``[start, end)`` in Python code points of the gold text. A line
 without a ``triples`` key gets its triples from its relations (subject and object are the
 texts of the related mentions). Documents with no line count as empty predictions.
@@ -60,14 +61,14 @@ def load_predictions(
     try:
         with path.open("rb") as handle:
             return parse_predictions(
-                _decoded(handle, path), texts=texts, entity_types=entity_types, relation_types=relation_types,
+                decoded_lines(handle, path), texts=texts, entity_types=entity_types, relation_types=relation_types,
                 source=str(path), scope=scope,
             )  # fmt: skip
     except (FileNotFoundError, IsADirectoryError):
         raise PredictionsError(f"{path}: no such file. Pass --predictions with a JSONL file, one document per line.")
 
 
-def _decoded(lines: Iterable[bytes], path: Path) -> Iterator[str]:
+def decoded_lines(lines: Iterable[bytes], path: Path) -> Iterator[str]:
     """Each line as text; a line that is not UTF-8 is an error naming it."""
     for number, raw in enumerate(lines, start=1):
         try:
@@ -129,11 +130,16 @@ def _parse_line(line: str, where: str, texts: Mapping[str, str], types: _Types, 
             f"{where}: invalid JSON ({exc.msg} at column {exc.colno}). Write one JSON object per line."
         )
     if not isinstance(data, dict):
-        raise PredictionsError(f"{where}: expected a JSON object, got {_kind(data)}. Write one JSON object per line.")
+        raise PredictionsError(f"{where}: expected a JSON object, got {kind(data)}. Write one JSON object per line.")
     doc_id = data.get("doc_id")
     if not isinstance(doc_id, str):
         raise PredictionsError(
             f"{where}: missing or non-string doc_id. Every line needs the doc_id of a gold document."
+        )
+    if "tags" in data:
+        raise PredictionsError(
+            f"{where}: 'tags' in a file of span predictions (its first line has no 'tags'). "
+            "Put BIO tags on every line of a file, or on none."
         )
     text = texts.get(doc_id)
     if text is None:
@@ -153,7 +159,7 @@ def _parse_line(line: str, where: str, texts: Mapping[str, str], types: _Types, 
 def _list(data: Mapping[str, Any], key: str, where: str) -> list[Any]:
     value = data.get(key, [])
     if not isinstance(value, list):
-        raise PredictionsError(f"{where}: {key!r} must be a list, got {_kind(value)}.")
+        raise PredictionsError(f"{where}: {key!r} must be a list, got {kind(value)}.")
     return value
 
 
@@ -185,13 +191,13 @@ def _refuse_mention(item: dict[str, Any], index: int, where: str, text: str, typ
     """Raise the error that says what is wrong with a mention that failed the quick test."""
     mention_id, start, end, label = item["id"], item["start"], item["end"], item["type"]
     if not isinstance(mention_id, str):
-        raise PredictionsError(f"{where}: mention {index} id must be a string, got {_kind(mention_id)}.")
+        raise PredictionsError(f"{where}: mention {index} id must be a string, got {kind(mention_id)}.")
     what = f"mention {mention_id!r}"
     if mention_id in seen:
         raise PredictionsError(f"{where}: {what} appears twice. Mention ids must be unique within a line.")
     for name, value in (("start", start), ("end", end)):
         if type(value) is not int:
-            raise PredictionsError(f"{where}: {what} {name} must be an integer offset, got {_kind(value)}.")
+            raise PredictionsError(f"{where}: {what} {name} must be an integer offset, got {kind(value)}.")
     if not 0 <= start < end <= len(text):
         problem = "is empty or reversed" if 0 <= end <= start <= len(text) else "lies outside the text"
         raise PredictionsError(
@@ -245,7 +251,7 @@ def _triples(items: list[Any], where: str, types: _Types) -> tuple[Triple, ...]:
     return tuple(triples)
 
 
-def _kind(value: Any) -> str:
+def kind(value: Any) -> str:
     """How a JSON value reads in a message: ``a list``, ``the string '5'``, ``null``."""
     if value is None:
         return "null"

@@ -11,7 +11,11 @@ Report shape (every leaf block holds precision, recall, f1 and the counts)::
      "triples": {"document", "corpus"},
      "by_language": {"<lang>": {"ner", "relations", "triples"}},
      "by_type": {"ner": {"<entity type>": {...}}, "relations": {"<relation type>": {...}},
-                 "triples": {"<relation type>": {...}}}}
+                 "triples": {"<relation type>": {...}}},
+     "tokens": {"default", "strict", "by_type": {"<entity type>": {"default", "strict"}}}}
+
+``tokens`` (BIO predictions only, :mod:`curation.evaluate.tags`) holds the token-level figures
+of :func:`curation.evaluate.chunks.token_scores`.
 
 All figures are micro-averaged: counts are summed over documents (and types), then turned
 into precision, recall and F1. ``triples.document`` matches each document's predicted triples
@@ -27,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from curation.core.errors import CurationError
+from curation.evaluate.chunks import token_sections
 from curation.evaluate.ner import add_counts, empty_counts, ner_block, score_document
 from curation.evaluate.predictions import SystemOutput
 from curation.evaluate.relations import (
@@ -228,6 +233,7 @@ def evaluate_release(
     """
     from curation.core.schema import DEFAULT_SCHEMA_PATH, load_schema
     from curation.evaluate.predictions import load_predictions
+    from curation.evaluate.tags import is_tag_file, load_tag_predictions
     from curation.release.hfdata import load_release_config
 
     released = Path(gold) / "source" / "schema.json"
@@ -244,17 +250,28 @@ def evaluate_release(
         extra.setdefault(t["subject_id"], set()).update(t.get("subject_aliases") or (), [t["subject"]])
         extra.setdefault(t["object_id"], set()).update(t.get("object_aliases") or (), [t["object"]])
     reference = gold_from_rows(rows, aliases=extra)
-    outputs = load_predictions(
-        predictions, texts=reference.texts, entity_types=schema.entity_labels, relation_types=schema.relations,
-        scope=f"split {split!r} of {gold}",
-    )  # fmt: skip
+    tagged = None
+    if is_tag_file(predictions):
+        tagged = load_tag_predictions(
+            predictions, gold=gold, split=split, documents=rows, scope=f"split {split!r} of {gold}"
+        )
+        outputs = tagged.outputs
+    else:
+        outputs = load_predictions(
+            predictions, texts=reference.texts, entity_types=schema.entity_labels, relation_types=schema.relations,
+            scope=f"split {split!r} of {gold}",
+        )  # fmt: skip
     predicted = sum(1 for o in outputs.values() if o.mentions or o.relations or o.triples)
     notes.append(
         f"Scored {len(reference.documents)} gold documents of split {split!r}; "
         f"{len(reference.documents) - predicted} have no predictions and count as empty."
     )
     symmetric = {r.label for r in schema.relation_types if r.symmetric}
-    return Evaluation(score(reference, outputs, symmetric=symmetric), tuple(notes))
+    report = score(reference, outputs, symmetric=symmetric)
+    if tagged is not None:
+        report["tokens"] = tagged.tokens
+        notes.append(tagged.note)
+    return Evaluation(report, tuple(notes))
 
 
 # --- readable tables ------------------------------------------------------------------------------
@@ -271,6 +288,7 @@ def render_report(report: Mapping[str, Any]) -> str:
         rows = [(f"{label} {name}", block) for label, part in by_type[kind].items() for name, block in part.items()]
         if rows:
             sections.append((f"{title} by type", rows))
+    sections += token_sections(report.get("tokens"))
     width = max(len(name) for _, rows in sections for name, _ in rows)
     head = " ".join([" " * width] + [f"{c:>9}" for c in _COLUMNS])
     out = []

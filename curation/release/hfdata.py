@@ -230,6 +230,23 @@ def load_release_config(path: Path | str, config: str, split: str) -> list[dict[
     reads. Rows are plain dicts following the card's features (ClassLabel values as ints).
     Raises :class:`ReleaseError` with the fix for a missing folder, config or split.
     """
+    return _load(path, config, split)[0]
+
+
+def load_release_tokens(path: Path | str, split: str) -> tuple[list[dict[str, Any]], list[str]]:
+    """The ``tokens`` config's rows of ``split`` (as :func:`load_release_config`) and the names of its
+    ``ner_tags`` ClassLabel, as the dataset declares them (id ``i`` is ``names[i]``)."""
+    rows, feats = _load(path, "tokens", split)
+    tags = feats.get("ner_tags") if feats is not None else None
+    names = getattr(getattr(tags, "feature", None), "names", None)
+    if not names:
+        raise ReleaseError(
+            f"{path}: the tokens config declares no ClassLabel for ner_tags. Pass the folder of a release."
+        )
+    return rows, list(names)
+
+
+def _load(path: Path | str, config: str, split: str) -> tuple[list[dict[str, Any]], Features | None]:
     folder = Path(path)
     if not folder.is_dir():
         raise ReleaseError(
@@ -256,7 +273,7 @@ def load_release_config(path: Path | str, config: str, split: str) -> list[dict[
                     f"{folder}: config {config!r} has no split {split!r}. Use one of: {', '.join(sorted(splits))}."
                 )
             dataset = datasets.load_dataset(str(folder), config, split=split, cache_dir=cache, streaming=True)
-            return list(dataset)
+            return list(dataset), dataset.features
     finally:
         datasets.logging.set_verbosity(verbosity)
 

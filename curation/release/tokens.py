@@ -52,7 +52,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import accumulate
+from itertools import accumulate, compress
 from operator import itemgetter, or_
 
 from curation.core.records import Mention
@@ -186,20 +186,28 @@ def bio_spans(tokens: Sequence[tuple[str, int, int]], tags: Sequence[str]) -> li
 
     ``B-X`` starts a span at its token's start, each following ``I-X`` extends it to its token's
     end; ``O``, a ``B-``, or an ``I-`` of another type closes it (such an ``I-``, which
-    :func:`bio_tags` never writes, starts a span as conlleval reads it).
+    :func:`bio_tags` never writes, starts a span as conlleval reads it). The spans are
+    :func:`bio_chunks`' runs of tokens, at their tokens' offsets.
     """
-    spans: list[tuple[int, int, str]] = []
-    open_type = None
-    for (_, start, end), tag in zip(tokens, tags):
-        prefix, _, label = tag.partition("-")
-        if prefix == "I" and label == open_type:
-            spans[-1] = (spans[-1][0], end, label)
+    return [(tokens[first][1], tokens[end - 1][2], label) for first, end, label in bio_chunks(tags[: len(tokens)])]
+
+
+def bio_chunks(tags: Sequence[str]) -> list[tuple[int, int, str]]:
+    """The runs of tokens ``(first, end, type)`` (half-open token positions) that BIO ``tags`` encode,
+    read as :func:`bio_spans` says; only the tokens not tagged ``O`` are visited."""
+    chunks: list[tuple[int, int, str]] = []
+    open_type, last = None, -2  # the type of the run the previous tag belongs to, that tag's position
+    for position in compress(range(len(tags)), map("O".__ne__, tags)):
+        prefix, _, label = tags[position].partition("-")
+        if prefix == "I" and label == open_type and position == last + 1:
+            chunks[-1] = (chunks[-1][0], position + 1, label)
         elif prefix in ("B", "I"):
-            spans.append((start, end, label))
+            chunks.append((position, position + 1, label))
             open_type = label
         else:
             open_type = None
-    return spans
+        last = position
+    return chunks
 
 
 def bio_tag_names(entity_labels: Sequence[str]) -> list[str]:

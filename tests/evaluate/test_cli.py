@@ -152,3 +152,43 @@ def test_errors_name_the_line_and_exit_1(release, tmp_path):
     result = evaluate("--gold", release, "--predictions", bad, "--split", "train")
     assert result.exit_code == 1
     assert result.stderr == f"Error: {release}: config 'documents' has no split 'train'. Use one of: test.\n"
+
+
+def test_the_dictionary_baseline_as_bio_tags(release, tmp_path):
+    out = tmp_path / "dictionary-bio.jsonl"
+    subprocess.run([sys.executable, str(ROOT / "examples" / "dictionary_baseline.py"), "--gold", str(release),
+                    "--bio", "--out", str(out)], check=True, cwd=ROOT)  # fmt: skip
+    lines = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    for line in lines:
+        jsonschema.validate(line, PREDICTIONS_SCHEMA)
+    # e1 "Kim Jong Un met Putin in Russia. Kimchi was served.": the "Kim" of "Kimchi" tags the whole token.
+    assert lines[0] == {"doc_id": "e1", "tags": ["B-PER", "I-PER", "I-PER", "O", "B-PER", "O", "B-GPE", "O",
+                                                 "B-PER", "O", "O", "O"]}  # fmt: skip
+    result = evaluate("--gold", release, "--predictions", out, "--json")
+    assert result.exit_code == 0, result.stderr
+    report = json.loads(result.stdout)
+    # Span-level: the 8 gold mentions, and "Kimchi" [33, 39) as a spurious PER (the span run found "Kim").
+    strict = report["ner"]["strict"]
+    assert (strict["correct"], strict["spurious"], strict["missed"]) == (8, 1, 0)
+    assert report["ner"]["strict"]["f1"] == pytest.approx(16 / 17)
+    # Token-level: the same, chunk by chunk, in both modes.
+    for mode in ("default", "strict"):
+        tokens = report["tokens"][mode]
+        assert (tokens["correct"], tokens["spurious"], tokens["missed"]) == (8, 1, 0)
+    table = evaluate("--gold", release, "--predictions", out).stdout.splitlines()
+    at = table.index("== Token sequences (seqeval) ==")
+    assert table[at + 2].split() == [
+        "tokens",
+        "default",
+        "0.8889",
+        "1.0000",
+        "0.9412",
+        "8",
+        "-",
+        "-",
+        "0",
+        "1",
+        "8",
+        "9",
+    ]
+    assert table[at + 3].split()[:2] == ["tokens", "strict"] and "== Token sequences by type ==" in table

@@ -121,9 +121,20 @@ def test_the_json_schema_rejects_what_a_schema_can_see():
     jsonschema.Draft202012Validator.check_schema(SCHEMA)
     jsonschema.validate(json.loads(GOOD), SCHEMA)
     for bad in ('{"mentions": []}', line(mentions=[m(start="0")]), line(relations=[{"head": "m1"}]),
-                line(triples=[{"subject": "a", "predicate": "met_with"}])):  # fmt: skip
+                line(triples=[{"subject": "a", "predicate": "met_with"}]),
+                line(tags=["O"], mentions=[]), line(tags=["O", 1.5])):  # fmt: skip
         with pytest.raises(jsonschema.ValidationError):
             jsonschema.validate(json.loads(bad), SCHEMA)
+    jsonschema.validate(json.loads(line(tags=["O", "B-PER", 2])), SCHEMA)  # BIO predictions (curation.evaluate.tags)
+
+
+def test_a_tags_line_among_span_predictions():
+    with pytest.raises(PredictionsError) as err:
+        parse(GOOD, line(doc_id="d2", tags=["O"]))
+    assert str(err.value) == (
+        "p.jsonl line 2: 'tags' in a file of span predictions (its first line has no 'tags'). "
+        "Put BIO tags on every line of a file, or on none."
+    )
 
 
 def test_file_errors(tmp_path):
