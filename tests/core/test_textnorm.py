@@ -51,3 +51,26 @@ def test_normalization_is_idempotent(text):
     key = normalize_alias(text)
     assert normalize_alias(key) == key
     assert key == key.strip() and "  " not in key
+
+
+_MIXED = st.text(alphabet="Kim JONG un\u00a0\t\nبُوتِينآأإىةـ\u200f\u200dÉé", max_size=40)
+
+
+@given(_MIXED)
+def test_normalizing_with_offsets_gives_the_alias_key_and_points_into_the_text(text):
+    """Character by character, the matcher's normalization equals normalize_alias (up to the ends'
+    single space), and every output character comes from a character of the text, in order."""
+    from curation.core.textnorm import normalize_char, normalize_with_offsets
+
+    normalized, origin = normalize_with_offsets(text)
+    assert normalized.strip() == normalize_alias(text)
+    assert list(origin) == sorted(origin) and len(origin) == len(normalized)
+    for char, index in zip(normalized, origin):
+        assert char == " " and text[index].isspace() or char in normalize_char(text[index])
+
+
+def test_offsets_skip_removed_characters():
+    from curation.core.textnorm import normalize_with_offsets
+
+    assert normalize_with_offsets("بُوتِين") == ("بوتين", (0, 2, 3, 5, 6))
+    assert normalize_with_offsets(" Kim\u00a0\u00a0JONG ") == (" kim jong ", (0, 1, 2, 3, 4, 6, 7, 8, 9, 10))
