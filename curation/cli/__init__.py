@@ -3,7 +3,7 @@
 The group and what commands share live in :mod:`curation.cli.base`; the commands, grouped by
 what they work on, in :mod:`~curation.cli.project` (schema, server, push, pull,
 accept-predictions), :mod:`~curation.cli.review` (validate, agreement, adjudicate) and
-:mod:`~curation.cli.publish` (release, evaluate). Importing this package registers them all.
+:mod:`~curation.cli.publish` (release, evaluate, compare). Importing this package registers them all.
 """
 
 from __future__ import annotations

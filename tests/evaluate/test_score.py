@@ -10,7 +10,8 @@ from curation.core.records import Mention, Relation
 from curation.core.schema import load_schema
 from curation.evaluate.predictions import SystemOutput, Triple, parse_predictions
 from curation.evaluate.relations import max_matching
-from curation.evaluate.score import gold_from_rows, render_report, score
+from curation.evaluate.score import gold_from_rows, score
+from curation.evaluate.tables import render_report
 
 SCHEMA = load_schema()
 SYMMETRIC = {r.label for r in SCHEMA.relation_types if r.symmetric}
