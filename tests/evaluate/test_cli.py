@@ -250,3 +250,67 @@ def test_errors_name_the_line_and_exit_1(release, tmp_path):
     result = evaluate("--gold", release, "--predictions", bad, "--split", "train")
     assert result.exit_code == 1
     assert result.stderr == f"Error: {release}: config 'documents' has no split 'train'. Use one of: test.\n"
+
+
+# --- compare, and the tables for a paper ------------------------------------------------------------
+
+
+def test_compare_a_system_with_itself_and_with_the_gold(release, tmp_path):
+    gold = run_example("gold_system.py", release, tmp_path / "gold.jsonl")
+    dictionary = run_example("dictionary_baseline.py", release, tmp_path / "dictionary.jsonl")
+    result = CliRunner().invoke(cli, ["compare", "--gold", str(release), str(dictionary), str(dictionary)])
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[:2] == ["== All (3 documents) ==",
+                         "ner.strict            A 0.941  B 0.941  Δ +0.000 [+0.000, +0.000]  p=1.00"]  # fmt: skip
+    assert "== Language ar (1 document) ==" in lines
+    assert "ner.strict            A 1.000  B 1.000  Δ +0.000  (no interval: 1 document)" in lines
+    assert result.stderr.endswith(
+        "delta = B - A; 95% interval and two-sided p-value from the paired bootstrap over documents "
+        "(1000 resamples, seed 0).\n"
+    )
+    result = CliRunner().invoke(cli, ["compare", "--gold", str(release), str(dictionary), str(gold), "--json"])
+    data = json.loads(result.stdout)
+    assert data["test"] == "paired bootstrap" and data["n_docs"] == 3
+    strict = data["figures"]["ner.strict"]
+    # A: 16/17 (one spurious "Kim" in e1); B: 1. Resamples without e1 differ by 0, so the interval reaches 0.
+    assert (strict["a"], strict["b"]) == (pytest.approx(16 / 17), 1.0)
+    assert strict["delta"] == pytest.approx(1 / 17) and strict["ci"][0] == 0.0 and 0 < strict["p"] <= 1
+    assert [p["file"] for p in data["provenance"]["predictions"]] == [str(dictionary), str(gold)]
+    assert data["figures"]["relations.strict"]["delta"] == 1.0
+
+
+def test_markdown_and_latex_tables_carry_their_provenance(release, tmp_path):
+    import hashlib
+
+    out = run_example("gold_system.py", release, tmp_path / "gold.jsonl")
+    sha = hashlib.sha256(out.read_bytes()).hexdigest()
+    manifest = hashlib.sha256((release / "MANIFEST.sha256").read_bytes()).hexdigest()
+    markdown = evaluate("--gold", release, "--predictions", out, "--format", "markdown").stdout
+    assert markdown.splitlines()[:3] == [
+        "|  | P | R | F1 | ar F1 (1 document) | en F1 (2 documents) |",
+        "|:--|--:|--:|--:|--:|--:|",
+        "| Mentions, strict | 1.000 | 1.000 | 1.000 [1.000, 1.000] | 1.000 | 1.000 [1.000, 1.000] |",
+    ]
+    assert markdown.endswith(
+        f"\n\nMicro-averaged precision (P), recall (R) and F1 on news 1.0.0, split test (3 documents); release "
+        f"manifest sha256 {manifest}; predictions {out} (sha256 {sha}); curation 0.1.0. In brackets: 95% "
+        "percentile intervals of 1000 document-level bootstrap resamples (seed 0); a language's documents are "
+        "resampled within it, and a slice of fewer than 2 documents has no interval.\n"
+    )
+    latex = evaluate("--gold", release, "--predictions", out, "--format", "latex", "--bootstrap", "0").stdout
+    lines = latex.splitlines()
+    assert lines[:8] == [
+        "% Needs \\usepackage{booktabs}. Written by curation.",
+        "\\begin{table}[t]",
+        "\\centering",
+        "\\small",
+        "\\begin{tabular}{lrrrrr}",
+        "\\toprule",
+        " & P & R & F1 & ar F1 (1 document) & en F1 (2 documents) \\\\",
+        "\\midrule",
+    ]
+    assert lines[8] == "Mentions, strict & 1.000 & 1.000 & 1.000 & 1.000 & 1.000 \\\\"
+    assert lines[-2].startswith("\\caption{Micro-averaged precision (P), recall (R) and F1 on news 1.0.0, split test")
+    assert lines[-2].endswith("curation 0.1.0.}") and lines[-1] == "\\end{table}"
+    assert str(out).replace("_", "\\_") in lines[-2]  # LaTeX special characters escaped
