@@ -26,7 +26,8 @@ PURE = (
     "core.records", "core.convert", "core.codes", "core.validate",
     "review.agreement", "review.pairwise", "review.kappa", "review.adjudicate", "review.conflicts",
     "release.splits", "release.tokens", "release.tagging", "release.entities",
-    "evaluate.ner", "evaluate.relations", "evaluate.textnorm",
+    "evaluate.ner", "evaluate.relations", "evaluate.textnorm", "evaluate.counts", "evaluate.bootstrap",
+    "evaluate.tables",
 )  # fmt: skip
 #: Libraries that reach the network or the file system (or an adapter that does).
 IMPURE_LIBRARIES = (
