@@ -149,7 +149,7 @@ def scoring_options(command: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--bootstrap", "resamples", type=click.IntRange(min=0), default=DEFAULT_RESAMPLES,
                      show_default=True, help="Document-level bootstrap resamples for the 95% intervals; 0 turns "
                                              "them off."),
-        click.option("--seed", type=int, default=DEFAULT_SEED, show_default=True,
+        click.option("--seed", type=click.IntRange(min=0), default=DEFAULT_SEED, show_default=True,
                      help="Seed of the bootstrap draws (a run with the same seed gives the same intervals)."),
         click.option("--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True,
                      help="text: tables for the terminal; markdown or latex: the table for a paper, with the "
