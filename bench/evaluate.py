@@ -8,7 +8,8 @@ run, on the same mentions:
 
 - nervaluate 1.2.1: ``Evaluator(...).evaluate()`` (four strategies, overall and per type);
 - curation: parsing the prediction JSONL lines (every check), building the gold from release
-  rows, and scoring mentions, relations and triples, overall, by language and by type.
+  rows, and scoring mentions, relations and triples, overall, by language and by type, with
+  95% intervals from ``--bootstrap`` document-level resamples (default 1,000) for every figure.
 
 Goal: curation's whole evaluation within 2x of nervaluate's mention-only time, with identical
 mention figures (checked here; the run fails otherwise).
@@ -121,6 +122,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=10_000, help="Number of documents (default 10,000).")
     parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--bootstrap", type=int, default=1000, help="Bootstrap resamples (default 1,000; 0: none).")
     args = parser.parse_args()
     rng = random.Random(args.seed)
     schema = load_schema()
@@ -149,10 +151,11 @@ def main() -> None:
         lambda: parse_predictions(lines, texts=texts, entity_types=labels, relation_types=relations)
     )
     gold, t_gold = timed(lambda: gold_from_rows(rows))
-    report, t_score = timed(lambda: score(gold, outputs, symmetric=symmetric))
+    report, t_score = timed(lambda: score(gold, outputs, symmetric=symmetric, resamples=args.bootstrap))
     t_whole = tuple(a + b + c for a, b, c in zip(t_parse, t_gold, t_score))
 
     keys = ("correct", "incorrect", "partial", "missed", "spurious", "precision", "recall", "f1")
+    ci = (lambda b: f"  [{b['ci']['f1'][0]:.4f}, {b['ci']['f1'][1]:.4f}]") if args.bootstrap else (lambda b: "")
     for name in STRATEGIES:
         ours = [report["ner"][name][k] for k in keys]
         other = [getattr(theirs["overall"][name], k) for k in keys]
@@ -162,14 +165,14 @@ def main() -> None:
     print("mention figures identical to nervaluate's (4 strategies, overall and per type)")
     for name in STRATEGIES:
         b = report["ner"][name]
-        print(f"  ner {name:<9} P {b['precision']:.4f}  R {b['recall']:.4f}  F1 {b['f1']:.4f}")
+        print(f"  ner {name:<9} P {b['precision']:.4f}  R {b['recall']:.4f}  F1 {b['f1']:.4f}{ci(b)}")
     for kind, modes in (("relations", ("strict", "boundaries")), ("triples", ("document", "corpus"))):
         for mode in modes:
             b = report[kind][mode]
-            print(f"  {kind} {mode:<10} P {b['precision']:.4f}  R {b['recall']:.4f}  F1 {b['f1']:.4f}")
+            print(f"  {kind} {mode:<10} P {b['precision']:.4f}  R {b['recall']:.4f}  F1 {b['f1']:.4f}{ci(b)}")
     print("                                   CPU s    wall s")
     timings = [("nervaluate, mentions only", t_nervaluate), ("curation: parse predictions", t_parse),
-               ("curation: gold from release rows", t_gold), ("curation: score (all metrics)", t_score),
+               ("curation: gold from release rows", t_gold), (f"curation: score, {args.bootstrap} resamples", t_score),
                ("curation: whole evaluation", t_whole)]  # fmt: skip
     bio, spans = bio_against_spans(rows, lines, labels, relations, symmetric)
     timings += [("spans: whole evaluation", spans), ("BIO tags: whole evaluation", bio)]

@@ -8,7 +8,8 @@ hence no triples. With the dictionary taken from the scored split itself it is a
 baseline: every gold surface form is in it, and what it misses is context (an alias that names
 another entity here, a common word that is not a mention there). The matcher is the one of
 ``curation preannotate`` (:mod:`curation.project.dictionary`), without normalization or word
-boundaries::
+boundaries. ``--alias-language en`` keeps only the English aliases: a weaker variant, for
+``curation compare``::
 
     python examples/dictionary_baseline.py --gold exports/news/1.0.0 --out dictionary.jsonl
     curation evaluate --gold exports/news/1.0.0 --predictions dictionary.jsonl
@@ -52,13 +53,18 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--lexicon-split", default=None, help="Split whose entities form the dictionary (default: --split)."
     )
+    parser.add_argument(
+        "--alias-language", action="append", default=[], metavar="LANG",
+        help="Only aliases of this language (repeatable; default: every language).",
+    )  # fmt: skip
     parser.add_argument("--out", required=True, type=Path, help="Prediction JSONL file to write.")
     parser.add_argument("--bio", action="store_true", help="Write BIO tags over the tokens config, not spans.")
     args = parser.parse_args(argv)
     from curation.release.hfdata import load_release_config
 
     rows = load_release_config(args.gold, "documents", args.split)
-    targets = alias_targets(load_release_config(args.gold, "entities", args.lexicon_split or args.split))
+    entity_rows = load_release_config(args.gold, "entities", args.lexicon_split or args.split)
+    targets = alias_targets(entity_rows, languages=args.alias_language)
     outputs = dictionary_outputs(rows, targets)
     if args.bio:
         lines = bio_lines(args.gold, args.split, rows, outputs)

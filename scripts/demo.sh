@@ -92,6 +92,10 @@ step "The same baseline as a token classifier: one BIO tag per token of the toke
 run python examples/dictionary_baseline.py --gold "$SCRATCH" --bio --out "$OUT/dictionary-bio.jsonl"
 run curation evaluate --gold "$SCRATCH" --predictions "$OUT/dictionary-bio.jsonl"
 
+step "Compare it with a weaker variant (English aliases only): B - A with its paired-bootstrap interval"
+run python examples/dictionary_baseline.py --gold "$SCRATCH" --alias-language en --out "$OUT/dictionary-en.jsonl"
+run curation compare --gold "$SCRATCH" "$OUT/dictionary-en.jsonl" "$OUT/dictionary.jsonl"
+
 step "Verify against the committed releases"
 verified=passed
 run curation release --check "$COMMITTED_PREVIOUS" || verified=failed
@@ -105,7 +109,7 @@ Agreement heatmap:  $OUT/agreement.png
 Conflicts:          $OUT/conflicts.txt, decided by $DECISIONS
 Gold and decisions: $OUT/gold.jsonl
 Scratch release:    $SCRATCH
-Baseline output:    $OUT/dictionary.jsonl
+Baseline output:    $OUT/dictionary.jsonl (English aliases only: $OUT/dictionary-en.jsonl)
 Committed release:  $COMMITTED
 Label Studio:       $project_url/data (the five tasks; log in as curation-admin@localhost,
                     password in $LS_DIR/credentials.json)

@@ -86,15 +86,21 @@ def test_the_demo_rebuilds_the_committed_release_and_says_so(demo):
         "Gold documents: 5 (ground_truth 5).",
         "Gold documents: 5 (adjudicated 5).",
         "Released 2.0.0 (major change since 1.0.0): 5 documents, 482 mentions, 219 relations, 17 files.",
-        "relations strict                 0.0000    0.0000    0.0000         0         -         -       219         0"
-        "       219         0",
+        "ner strict                       0.9283    0.9938    0.9599 [0.9494, 0.9698]       479         3         0"
+        "         0        34       482       516",
+        "relations strict                 0.0000    0.0000    0.0000 [0.0000, 0.0000]         0         -         -"
+        "       219         0       219         0",
+        "95% intervals: document-level percentile bootstrap over 1000 resamples (seed 0); --bootstrap 0 turns them off.",
+        f"$ curation compare --gold {scratch} {out}/dictionary-en.jsonl {out}/dictionary.jsonl",
+        "== All (5 documents) ==\nner.strict            A 0.629  B 0.960  Δ +0.331 [+0.078, +0.838]  p=0.08",
+        "== Language ar (2 documents) ==\nner.strict            A 0.000  B 0.959  Δ +0.959 [+0.945, +0.972]  p=0.001",
         # The same baseline as BIO tags: span-level figures, then seqeval's over the tokens config.
-        "ner strict                       0.8973    0.9606    0.9279       463        19         0         0        34"
-        "       482       516",
-        "tokens default                   0.9283    0.9938    0.9599       479         -         -         3        37"
-        "       482       516",
-        "tokens strict                    0.9283    0.9938    0.9599       479         -         -         3        37"
-        "       482       516",
+        "ner strict                       0.8973    0.9606    0.9279 [0.8942, 0.9520]       463        19         0"
+        "         0        34       482       516",
+        "tokens default                   0.9283    0.9938    0.9599                -       479         -         -"
+        "         3        37       482       516",
+        "tokens strict                    0.9283    0.9938    0.9599                -       479         -         -"
+        "         3        37       482       516",
         "Read BIO tags over the tokens config (tokenizer rule 2, 3431 tokens), scored as the spans they encode; "
         "token-level figures against the gold ner_tags as seqeval computes them.",
         "exports/geonews-ie/1.0.0: all 14 files match a rebuild from source/ and MANIFEST.sha256.",

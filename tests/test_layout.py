@@ -28,7 +28,8 @@ PURE = (
     "review.agreement", "review.pairwise", "review.kappa", "review.adjudicate", "review.conflicts",
     "review.registry", "review.idmap",
     "release.splits", "release.tokens", "release.tagging", "release.entities",
-    "evaluate.ner", "evaluate.relations", "evaluate.chunks",
+    "evaluate.ner", "evaluate.relations", "evaluate.chunks", "evaluate.counts", "evaluate.bootstrap",
+    "evaluate.tables",
 )  # fmt: skip
 #: Libraries that reach the network or the file system (or an adapter that does).
 IMPURE_LIBRARIES = (

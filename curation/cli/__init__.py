@@ -3,7 +3,8 @@
 The group and what commands share live in :mod:`curation.cli.base`; the commands, grouped by
 what they work on, in :mod:`~curation.cli.project` (schema, server, push, pull,
 accept-predictions), :mod:`~curation.cli.review` (validate, agreement, adjudicate) and
-:mod:`~curation.cli.publish` (release, evaluate) and :mod:`~curation.cli.entities` (entities, preannotate). Importing this package registers them all.
+:mod:`~curation.cli.publish` (release, evaluate, compare) and :mod:`~curation.cli.entities` (entities, preannotate).
+Importing this package registers them all.
 """
 
 from __future__ import annotations

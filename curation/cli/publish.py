@@ -1,7 +1,8 @@
-"""Commands that make and use releases: release, evaluate."""
+"""Commands that make and use releases: release, evaluate, compare."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -139,7 +140,32 @@ def release_command(snapshot: Path | None, version: str | None, exports: Path, n
             click.echo(pushed.commit)
 
 
-# --- evaluate ------------------------------------------------------------------------------
+# --- evaluate, compare --------------------------------------------------------------------------
+
+FORMATS = ("text", "markdown", "latex", "json")
+#: curation.evaluate.bootstrap's DEFAULT_RESAMPLES and DEFAULT_SEED (the CLI loads only core on import; a test pins them equal).
+DEFAULT_RESAMPLES, DEFAULT_SEED = 1000, 0
+
+
+def scoring_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--split, --schema, --bootstrap, --seed, --format and --json, shared by evaluate and compare."""
+    for option in reversed((
+        click.option("--split", default="test", show_default=True, help="Split of the gold to score against."),
+        click.option("--schema", "schema_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                     help="Schema giving the types and symmetric relations (default: the release's "
+                          "source/schema.json, else schemas/schema.json)."),
+        click.option("--bootstrap", "resamples", type=click.IntRange(min=0), default=DEFAULT_RESAMPLES,
+                     show_default=True, help="Document-level bootstrap resamples for the 95% intervals; 0 turns "
+                                             "them off."),
+        click.option("--seed", type=click.IntRange(min=0), default=DEFAULT_SEED, show_default=True,
+                     help="Seed of the bootstrap draws (a run with the same seed gives the same intervals)."),
+        click.option("--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True,
+                     help="text: tables for the terminal; markdown or latex: the table for a paper, with the "
+                          "release, split, hashes, tool version and bootstrap settings; json: everything."),
+        click.option("--json", "as_json", is_flag=True, help="Same as --format json."),
+    )):  # fmt: skip
+        command = option(command)
+    return command
 
 
 @cli.command("evaluate")
@@ -157,28 +183,81 @@ def release_command(snapshot: Path | None, version: str | None, exports: Path, n
     type=click.Path(dir_okay=False, path_type=Path),
     help="Prediction JSONL file: one line per document (schemas/predictions.schema.json).",
 )
-@click.option("--split", default="test", show_default=True, help="Split of the gold to score against.")
-@click.option(
-    "--schema",
-    "schema_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Schema giving the types and symmetric relations (default: the release's source/schema.json, "
-    "else schemas/schema.json).",
-)
-@json_option
+@scoring_options
 @reports_errors  # fmt: skip
-def evaluate_command(gold: Path, predictions: Path, split: str, schema_path: Path | None, as_json: bool) -> None:
+def evaluate_command(
+    gold: Path,
+    predictions: Path,
+    split: str,
+    schema_path: Path | None,
+    resamples: int,
+    seed: int,
+    output_format: str,
+    as_json: bool,
+) -> None:
     """Score a system's predictions against a release: mentions, relations and triples.
 
-    Prints precision, recall and F1 with counts, micro-averaged overall, by language and by type.
+    Prints precision, recall and F1 with counts, micro-averaged overall, by language and by type,
+    and each F1's 95% interval from the document-level bootstrap.
     """
-    from curation.evaluate.score import evaluate_release, render_report
+    from curation.evaluate.score import evaluate_release
+    from curation.evaluate.tables import latex_report, markdown_report, render_report
 
-    result = evaluate_release(gold=gold, predictions=predictions, split=split, schema_path=schema_path)
+    result = evaluate_release(
+        gold=gold, predictions=predictions, split=split, schema_path=schema_path, resamples=resamples, seed=seed
+    )
     for note in result.notes:
         say(note)
-    if as_json:
-        echo_json(result.report)
+    output_format = "json" if as_json else output_format
+    if output_format == "json":
+        echo_json({**result.report, "provenance": result.provenance})
+    elif output_format == "markdown":
+        click.echo(markdown_report(result.report, result.provenance), nl=False)
+    elif output_format == "latex":
+        click.echo(latex_report(result.report, result.provenance), nl=False)
     else:
         click.echo(render_report(result.report), nl=False)
+
+
+@cli.command("compare")
+@click.option(
+    "--gold",
+    "gold",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Release folder (exports/<name>/<version>) both systems are scored against.",
+)
+@click.argument("a", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("b", type=click.Path(dir_okay=False, path_type=Path))
+@scoring_options
+@reports_errors  # fmt: skip
+def compare_command(
+    gold: Path,
+    a: Path,
+    b: Path,
+    split: str,
+    schema_path: Path | None,
+    resamples: int,
+    seed: int,
+    output_format: str,
+    as_json: bool,
+) -> None:
+    """Compare two systems' predictions (A, B) on the same documents of a release.
+
+    For each headline F1, overall and per language: A, B, the difference B - A with its
+    paired-bootstrap 95% interval and a two-sided p-value from the same resamples.
+    """
+    from curation.evaluate.compare import compare_release, latex_comparison, markdown_comparison, render_comparison
+
+    result = compare_release(gold=gold, a=a, b=b, split=split, schema_path=schema_path, resamples=resamples, seed=seed)
+    for note in result.notes:
+        say(note)
+    output_format = "json" if as_json else output_format
+    if output_format == "json":
+        echo_json({**result.result, "provenance": result.provenance})
+    elif output_format == "markdown":
+        click.echo(markdown_comparison(result.result, result.provenance), nl=False)
+    elif output_format == "latex":
+        click.echo(latex_comparison(result.result, result.provenance), nl=False)
+    else:
+        click.echo(render_comparison(result.result), nl=False)

@@ -13,6 +13,10 @@ Offsets are half-open ``[start, end)`` in Python code points of the gold text. A
 without a ``triples`` key gets its triples from its relations (subject and object are the
 texts of the related mentions). Documents with no line count as empty predictions.
 
+An optional first line names the release the predictions were made for,
+``{"release": "geonews-ie", "version": "2.0.0"}`` (:func:`read_header`); scoring against
+another release is then refused.
+
 Nothing is scored silently wrong: any problem raises :class:`PredictionsError` naming the
 line and the fix.
 """
@@ -101,6 +105,8 @@ def parse_predictions(
         if not line.strip():
             continue
         where = f"{source} line {number}"
+        if number == 1 and _header(line, where) is not None:
+            continue
         output = _parse_line(line, where, texts, types, scope)
         if output.doc_id in first_line:
             raise PredictionsError(
@@ -110,6 +116,28 @@ def parse_predictions(
         first_line[output.doc_id] = number
         outputs[output.doc_id] = output
     return {doc_id: outputs.get(doc_id) or SystemOutput(doc_id) for doc_id in texts}
+
+
+def read_header(path: Path | str) -> dict[str, str] | None:
+    """The optional header (line 1: ``{"release": NAME, "version": VERSION}``), else None."""
+    with Path(path).open("rb") as handle:
+        first = handle.readline()
+    return _header(first.decode("utf-8", "replace"), f"{path} line 1")
+
+
+def _header(line: str, where: str) -> dict[str, str] | None:
+    """``{"release", "version"}`` when ``line`` is a header (an object with "release", no "doc_id")."""
+    try:
+        data = json.loads(line)
+    except json.JSONDecodeError:
+        return None
+    if not isinstance(data, dict) or "doc_id" in data or "release" not in data:
+        return None
+    if type(data["release"]) is not str or type(data.get("version")) is not str:
+        raise PredictionsError(
+            f'{where}: a header needs a string release and version, e.g. {{"release": "geonews-ie", "version": "2.0.0"}}.'
+        )
+    return {"release": data["release"], "version": data["version"]}
 
 
 class _Types:

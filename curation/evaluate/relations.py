@@ -22,7 +22,7 @@ fact earn one match and the other counts as spurious.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Set
 
 from curation.core.textnorm import normalize_alias
 
@@ -120,13 +120,22 @@ def predicted_triple_key(
 
 
 def match_triples(
-    gold: set[tuple[str, str, str]],
-    pred: set[tuple[str, str, str]],
+    gold: Set[tuple[str, str, str]],
+    pred: Set[tuple[str, str, str]],
     index: AliasIndex,
     symmetric: Collection[str],
 ) -> dict[str, list[int]]:
     """One-to-one matching of predicted keys to gold keys; ``{predicate: [correct, missed, spurious]}``."""
-    counts: dict[str, list[int]] = {}
+    return pair_counts(gold, pred, match_pairs(gold, pred, index, symmetric))
+
+
+def match_pairs(
+    gold: Set[tuple[str, str, str]],
+    pred: Set[tuple[str, str, str]],
+    index: AliasIndex,
+    symmetric: Collection[str],
+) -> dict[tuple[str, str, str], tuple[str, str, str]]:
+    """The one-to-one matching itself: ``{gold key: the predicted key matched to it}``."""
     ids = index.entities.get
     order = sorted(pred)
     candidates: list[list[tuple]] = []
@@ -143,12 +152,19 @@ def match_triples(
             if len(edges) > 1:
                 edges = sorted(set(edges))
         candidates.append(edges)
-    matched = max_matching(candidates)
+    return {key: order[k] for key, k in max_matching(candidates).items()}
+
+
+def pair_counts(
+    gold: Collection[tuple[str, str, str]], pred: Collection[tuple[str, str, str]], pairs: Mapping[tuple, tuple]
+) -> dict[str, list[int]]:
+    """``{predicate: [correct, missed, spurious]}`` of a matching (gold key -> predicted key)."""
+    counts: dict[str, list[int]] = {}
     for key in gold:
-        _row(counts, key[1])[CORRECT if key in matched else MISSED] += 1
-    taken = set(matched.values())
-    for k, key in enumerate(order):
-        if k not in taken:
+        _row(counts, key[1])[CORRECT if key in pairs else MISSED] += 1
+    taken = set(pairs.values())
+    for key in pred:
+        if key not in taken:
             _row(counts, key[1])[SPURIOUS] += 1
     return counts
 

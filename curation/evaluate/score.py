@@ -4,7 +4,9 @@ The core (:func:`gold_from_rows`, :func:`score`) is pure: release rows and parse
 predictions in, a report dict out. :func:`evaluate_release` is the edge the CLI calls: it
 reads the release (through :mod:`curation.release.hfdata`) and the prediction file, then scores.
 
-Report shape (every leaf block holds precision, recall, f1 and the counts)::
+Report shape (every leaf block holds precision, recall, f1 and the counts; with bootstrap
+resamples also ``ci``, ``{"precision": [low, high], "recall": ..., "f1": ...}`` or None
+values, and ``n_docs``: :mod:`~curation.evaluate.bootstrap`)::
 
     {"ner": {"strict", "exact", "partial", "ent_type"},
      "relations": {"strict", "boundaries"},
@@ -21,6 +23,7 @@ All figures are micro-averaged: counts are summed over documents (and types), th
 into precision, recall and F1. ``triples.document`` matches each document's predicted triples
 against its own gold triples; ``triples.corpus`` first merges each side into one
 deduplicated graph (gold: entity ids; predicted: normalized strings) and matches the graphs.
+The tables are :mod:`~curation.evaluate.tables`.
 """
 
 from __future__ import annotations
@@ -31,15 +34,19 @@ from pathlib import Path
 from typing import Any
 
 from curation.core.errors import CurationError
-from curation.evaluate.chunks import token_sections
+from curation.evaluate.bootstrap import DEFAULT_SEED, METHOD, System, add_intervals, resample
+from curation.evaluate.counts import CorpusMatch, DocumentCounts
 from curation.evaluate.ner import add_counts, empty_counts, ner_block, score_document
 from curation.evaluate.predictions import SystemOutput
+from curation.evaluate.provenance import ReleaseId, check_release, provenance, release_id
 from curation.evaluate.relations import (
     RELATION_MODES,
     AliasIndex,
     add_set_counts,
     gold_triple_key,
+    match_pairs,
     match_triples,
+    pair_counts,
     predicted_triple_key,
     prf3,
     relation_keys,
@@ -120,8 +127,40 @@ def gold_from_rows(rows: Iterable[Mapping[str, Any]], *, aliases: Mapping[str, I
     return Gold(tuple(documents), {k: frozenset(v) for k, v in all_aliases.items()})
 
 
-def score(gold: Gold, predictions: Mapping[str, SystemOutput], *, symmetric: Collection[str] = ()) -> dict[str, Any]:
-    """The report (shape in the module docstring); documents without predictions score empty."""
+def score(
+    gold: Gold,
+    predictions: Mapping[str, SystemOutput],
+    *,
+    symmetric: Collection[str] = (),
+    resamples: int = 0,
+    seed: int = DEFAULT_SEED,
+) -> dict[str, Any]:
+    """The report (shape in the module docstring); documents without predictions score empty.
+
+    With ``resamples`` > 0 every block also gets ``ci`` and ``n_docs``: 95% intervals from
+    that many document-level bootstrap resamples drawn with ``seed`` (:mod:`~curation.evaluate.bootstrap`).
+    """
+    scored = tally(gold, predictions, symmetric=symmetric)
+    if resamples > 0:
+        add_intervals(scored.report, resample([scored.system], resamples=resamples, seed=seed)[0])
+    return scored.report
+
+
+@dataclass(frozen=True)
+class Tally:
+    """A report and what it was summed from: each document's counts, each corpus graph's matching."""
+
+    report: dict[str, Any]
+    documents: DocumentCounts
+    corpus: Mapping[str | None, CorpusMatch]  # None: all languages
+
+    @property
+    def system(self) -> System:
+        return self.documents, self.corpus
+
+
+def tally(gold: Gold, predictions: Mapping[str, SystemOutput], *, symmetric: Collection[str] = ()) -> Tally:
+    """Score every document once: the report and the per-document counts the bootstrap resamples."""
     symmetric = frozenset(symmetric)
     index = AliasIndex(gold.aliases)
     ner_lang: dict[str, dict[str, list[int]]] = {}
@@ -132,6 +171,7 @@ def score(gold: Gold, predictions: Mapping[str, SystemOutput], *, symmetric: Col
     tri_type: dict[str, list[int]] = {}
     graph_gold: dict[str, set[tuple]] = {}
     graph_pred: dict[str, set[tuple]] = {}
+    documents = DocumentCounts()
     empty = SystemOutput("")
 
     for doc in gold.documents:
@@ -153,22 +193,32 @@ def score(gold: Gold, predictions: Mapping[str, SystemOutput], *, symmetric: Col
         gold_keys = relation_keys(doc.relations, doc.mention_spans, symmetric)
         pred_mentions = {m.id: (m.start, m.end, m.type) for m in output.mentions}
         pred_keys = relation_keys(((r.type, r.head, r.tail) for r in output.relations), pred_mentions, symmetric)
+        relations: dict[str, dict[str, list[int]]] = {mode: {} for mode in RELATION_MODES}
         for mode, g, p in zip(RELATION_MODES, gold_keys, pred_keys):
-            add_set_counts(rel_lang[lang][mode], g, p)
+            add_set_counts(relations[mode], g, p)
+            _merge(rel_lang[lang][mode], relations[mode])
 
         gold_triples = {gold_triple_key(s, p, o, symmetric) for s, p, o in doc.triples}
         pred_triples = {predicted_triple_key(t.subject, t.predicate, t.object, symmetric) for t in output.triples}
-        _merge(tri_lang[lang], match_triples(gold_triples, pred_triples, index, symmetric))
+        triples = match_triples(gold_triples, pred_triples, index, symmetric)
+        _merge(tri_lang[lang], triples)
         graph_gold[lang] |= gold_triples
         graph_pred[lang] |= pred_triples
+        documents.add(lang, overall, typed, relations, triples, (gold_triples, pred_triples))
 
     for by_mode in rel_lang.values():
         for mode in RELATION_MODES:
             _merge(rel_type[mode], by_mode[mode])
     for counts in tri_lang.values():
         _merge(tri_type, counts)
-    corpus_lang = {lang: match_triples(graph_gold[lang], graph_pred[lang], index, symmetric) for lang in graph_gold}
-    corpus_all = match_triples(set().union(*graph_gold.values()), set().union(*graph_pred.values()), index, symmetric)
+    corpus: dict[str | None, CorpusMatch] = {
+        lang: CorpusMatch(graph_gold[lang], graph_pred[lang], match_pairs(graph_gold[lang], graph_pred[lang], index, symmetric))
+        for lang in graph_gold
+    }  # fmt: skip
+    every_gold, every_pred = set().union(*graph_gold.values()), set().union(*graph_pred.values())
+    corpus[None] = CorpusMatch(every_gold, every_pred, match_pairs(every_gold, every_pred, index, symmetric))
+    corpus_lang = {lang: pair_counts(m.gold, m.pred, m.pairs) for lang, m in corpus.items() if lang is not None}
+    corpus_all = pair_counts(every_gold, every_pred, corpus[None].pairs)
 
     ner_all = empty_counts()
     for counts in ner_lang.values():
@@ -200,7 +250,7 @@ def score(gold: Gold, predictions: Mapping[str, SystemOutput], *, symmetric: Col
             },
         },
     }
-    return report
+    return Tally(report, documents, corpus)
 
 
 def _merge(totals: dict[str, list[int]], part: Mapping[str, list[int]]) -> None:
@@ -214,17 +264,22 @@ def _merge(totals: dict[str, list[int]], part: Mapping[str, list[int]]) -> None:
 
 
 @dataclass(frozen=True)
-class Evaluation:
-    """A scored prediction file: the report plus what the user should be told about coverage."""
+class Reference:
+    """The scored split of a release: its gold, the schema's labels, and notes for the user."""
 
-    report: dict[str, Any]
+    gold: Gold
+    entity_labels: frozenset[str]
+    relation_labels: frozenset[str]
+    symmetric: frozenset[str]
+    release: ReleaseId
+    split: str
     notes: tuple[str, ...]
+    #: The split's rows of the ``documents`` config (BIO predictions are read against them).
+    rows: tuple[Mapping[str, Any], ...] = ()
 
 
-def evaluate_release(
-    *, gold: Path | str, predictions: Path | str, split: str = "test", schema_path: Path | str | None = None
-) -> Evaluation:
-    """Score ``predictions`` (JSONL) against split ``split`` of the release folder ``gold``.
+def load_reference(gold: Path | str, *, split: str = "test", schema_path: Path | str | None = None) -> Reference:
+    """Read split ``split`` of the release folder ``gold``.
 
     Aliases for triple matching come from the release's ``triples`` config (every surface
     form of each entity in the release) plus names and mention texts of the scored split.
@@ -232,8 +287,6 @@ def evaluate_release(
     built with (``source/schema.json``), else ``schemas/schema.json``.
     """
     from curation.core.schema import DEFAULT_SCHEMA_PATH, load_schema
-    from curation.evaluate.predictions import load_predictions
-    from curation.evaluate.tags import is_tag_file, load_tag_predictions
     from curation.release.hfdata import load_release_config
 
     released = Path(gold) / "source" / "schema.json"
@@ -249,60 +302,75 @@ def evaluate_release(
     for t in triple_rows:
         extra.setdefault(t["subject_id"], set()).update(t.get("subject_aliases") or (), [t["subject"]])
         extra.setdefault(t["object_id"], set()).update(t.get("object_aliases") or (), [t["object"]])
-    reference = gold_from_rows(rows, aliases=extra)
+    return Reference(
+        gold_from_rows(rows, aliases=extra), frozenset(schema.entity_labels), frozenset(schema.relations),
+        frozenset(r.label for r in schema.relation_types if r.symmetric), release_id(gold), split, tuple(notes),
+        tuple(rows),
+    )  # fmt: skip
+
+
+def load_system(
+    reference: Reference, predictions: Path | str
+) -> tuple[dict[str, SystemOutput], list[str], dict[str, Any] | None]:
+    """A prediction file checked against ``reference`` (and its header, if any), with notes for the user,
+    and for BIO tag predictions their token-level figures (seqeval's, :mod:`curation.evaluate.chunks`)."""
+    from curation.evaluate.predictions import load_predictions
+    from curation.evaluate.tags import is_tag_file, load_tag_predictions
+
+    scope = f"split {reference.split!r} of {reference.release.folder}"
     tagged = None
     if is_tag_file(predictions):
         tagged = load_tag_predictions(
-            predictions, gold=gold, split=split, documents=rows, scope=f"split {split!r} of {gold}"
+            predictions, gold=reference.release.folder, split=reference.split, documents=reference.rows, scope=scope
         )
         outputs = tagged.outputs
     else:
         outputs = load_predictions(
-            predictions, texts=reference.texts, entity_types=schema.entity_labels, relation_types=schema.relations,
-            scope=f"split {split!r} of {gold}",
+            predictions, texts=reference.gold.texts, entity_types=reference.entity_labels,
+            relation_types=reference.relation_labels, scope=scope,
         )  # fmt: skip
+    unchecked = check_release(predictions, reference.release)
     predicted = sum(1 for o in outputs.values() if o.mentions or o.relations or o.triples)
+    documents = len(reference.gold.documents)
+    notes = [] if unchecked is None else [unchecked]
     notes.append(
-        f"Scored {len(reference.documents)} gold documents of split {split!r}; "
-        f"{len(reference.documents) - predicted} have no predictions and count as empty."
+        f"Scored {documents} gold documents of split {reference.split!r}; "
+        f"{documents - predicted} have no predictions and count as empty."
     )
-    symmetric = {r.label for r in schema.relation_types if r.symmetric}
-    report = score(reference, outputs, symmetric=symmetric)
     if tagged is not None:
-        report["tokens"] = tagged.tokens
         notes.append(tagged.note)
-    return Evaluation(report, tuple(notes))
+    return outputs, notes, (tagged.tokens if tagged is not None else None)
 
 
-# --- readable tables ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Evaluation:
+    """A scored prediction file: the report, notes for the user, and what it is a score of."""
 
-_COLUMNS = ("precision", "recall", "f1", "correct", "incorrect", "partial", "missed", "spurious", "possible", "actual")
-
-
-def render_report(report: Mapping[str, Any]) -> str:
-    """The report as plain-text tables: overall, by language, by type."""
-    sections = [("Overall", _rows(report))]
-    sections += [(f"Language {lang}", _rows(part)) for lang, part in report["by_language"].items()]
-    by_type = report["by_type"]
-    for kind, title in (("ner", "Mentions"), ("relations", "Relations"), ("triples", "Triples")):
-        rows = [(f"{label} {name}", block) for label, part in by_type[kind].items() for name, block in part.items()]
-        if rows:
-            sections.append((f"{title} by type", rows))
-    sections += token_sections(report.get("tokens"))
-    width = max(len(name) for _, rows in sections for name, _ in rows)
-    head = " ".join([" " * width] + [f"{c:>9}" for c in _COLUMNS])
-    out = []
-    for title, rows in sections:
-        out += [f"== {title} ==", head]
-        for name, block in rows:
-            cells = [
-                f"{block[c]:>9.4f}" if c in ("precision", "recall", "f1") else f"{block.get(c, '-'):>9}"
-                for c in _COLUMNS
-            ]
-            out.append(" ".join([name.ljust(width)] + cells))
-        out.append("")
-    return "\n".join(out)
+    report: dict[str, Any]
+    notes: tuple[str, ...]
+    provenance: dict[str, Any]
 
 
-def _rows(part: Mapping[str, Any]) -> list[tuple[str, Mapping[str, Any]]]:
-    return [(f"{kind} {name}", block) for kind in ("ner", "relations", "triples") for name, block in part[kind].items()]
+def evaluate_release(
+    *,
+    gold: Path | str,
+    predictions: Path | str,
+    split: str = "test",
+    schema_path: Path | str | None = None,
+    resamples: int = 0,
+    seed: int = DEFAULT_SEED,
+) -> Evaluation:
+    """Score ``predictions`` (JSONL) against split ``split`` of the release folder ``gold``
+    (:func:`load_reference`), with bootstrap intervals when ``resamples`` > 0."""
+    reference = load_reference(gold, split=split, schema_path=schema_path)
+    outputs, notes, tokens = load_system(reference, predictions)
+    report = score(reference.gold, outputs, symmetric=reference.symmetric, resamples=resamples, seed=seed)
+    if tokens is not None:
+        report["tokens"] = tokens
+    if resamples > 0:
+        notes.append(f"95% intervals: {METHOD} over {resamples} resamples (seed {seed}); --bootstrap 0 turns them off.")
+    where = provenance(
+        reference.release, split=split, languages=[d.language for d in reference.gold.documents],
+        predictions=[predictions], resamples=resamples, seed=seed,
+    )  # fmt: skip
+    return Evaluation(report, (*reference.notes, *notes), where)

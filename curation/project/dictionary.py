@@ -23,7 +23,7 @@ the entity found in most documents (ties: alphabetical id)::
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from curation.core.textnorm import normalize_char, normalize_with_offsets
@@ -53,12 +53,17 @@ def alias_key(alias: str, *, normalized: bool) -> str:
     return normalize_with_offsets(alias)[0].strip() if normalized else alias
 
 
-def alias_targets(entity_rows: Iterable[Mapping], *, normalized: bool = False) -> dict[str, Target]:
-    """Alias (its key) -> the entity it names, from a release's ``entities`` rows (see the module docstring)."""
+def alias_targets(
+    entity_rows: Iterable[Mapping], *, normalized: bool = False, languages: Collection[str] = ()
+) -> dict[str, Target]:
+    """Alias (its key) -> the entity it names, from a release's ``entities`` rows (see the module
+    docstring); with ``languages``, only the aliases of those languages."""
     by_key: dict[str, list[Mapping]] = defaultdict(list)
     type_counts: dict[str, Counter[str]] = defaultdict(Counter)
     for entity in entity_rows:
         for block in entity["aliases"]:
+            if languages and block["language"] not in languages:
+                continue
             for alias in block["aliases"]:
                 key = alias_key(alias, normalized=normalized)
                 if not key.strip():

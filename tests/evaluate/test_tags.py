@@ -61,10 +61,10 @@ def test_the_gold_ner_tags_score_one_on_every_mention_the_tokens_can_represent(s
     for mode in ("default", "strict"):
         assert report["tokens"][mode]["f1"] == 1.0 and report["tokens"][mode]["possible"] == strict["possible"]
     n_tokens = sum(len(r["tokens"]) for r in tokens)
-    assert stderr.endswith(
-        f"Read BIO tags over the tokens config (tokenizer rule {rule}, {n_tokens} tokens), scored as the spans they "
+    assert (
+        f"\nRead BIO tags over the tokens config (tokenizer rule {rule}, {n_tokens} tokens), scored as the spans they "
         "encode; token-level figures against the gold ner_tags as seqeval computes them.\n"
-    )
+    ) in stderr
 
 
 def perturbed(tags, names, rng):
