@@ -112,7 +112,6 @@ def run_adjudication(
     normalized = load_snapshot(snapshot)
     result = adjudicate(normalized, load_schema(schema_path or DEFAULT_SCHEMA_PATH), accept_single=accept_single,
                         date=date, decisions=decisions)  # fmt: skip
-    written = write_gold(result, out) if out is not None else None
     pushed = resolved = None
     if push:
         if connection is None:
@@ -126,6 +125,7 @@ def run_adjudication(
         else:
             pushed = push_drafts(result.conflicts, normalized.documents, connection=connection,
                                  project_title=project_title, model_version=f"adjudication-{date}")  # fmt: skip
+    written = write_gold(result, out) if out is not None else None  # after the push: a failed command writes nothing
     return AdjudicationRun(result, written, pushed, resolved, decisions)
 
 
