@@ -92,6 +92,10 @@ class FaultProxy:
     faults: list[Fault] = field(default_factory=list)
     log: list[tuple[str, str, str | None]] = field(default_factory=list)  # (method, path, Range header)
     chaos: Chaos | None = None
+    #: called with the number of each request once it was forwarded, before it is answered;
+    #: returning True drops the answer (the client was killed meanwhile)
+    after_forward: Callable[[int], bool] | None = None
+    forwarded: int = 0
 
     def __post_init__(self) -> None:
         proxy = self
@@ -121,6 +125,13 @@ class FaultProxy:
                 if fault and fault.rewrite and body:
                     body = json.dumps(fault.rewrite(json.loads(body))).encode()
                 status, headers, data = proxy._forward(self.command, self.path, self.headers, body)
+                if proxy.after_forward is not None:
+                    with proxy._count_lock:
+                        proxy.forwarded += 1
+                        number = proxy.forwarded
+                    if proxy.after_forward(number):
+                        self.close_connection = True
+                        return
                 if fault and fault.answer:
                     data = json.dumps(fault.answer(json.loads(data))).encode()
                 self.send_response(status)
@@ -165,6 +176,7 @@ class FaultProxy:
 
             do_GET = do_POST = do_PATCH = do_DELETE = do_PUT = _handle
 
+        self._count_lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 

@@ -4,6 +4,7 @@ once directly and once through a proxy that fails a seeded share of the requests
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
@@ -80,6 +81,37 @@ def drifted_config() -> str:
     config = label_config(load_schema())
     labels = [line for line in config.splitlines() if "<Label value=" in line]
     return config.replace(labels[-1] + "\n", "", 1)
+
+
+def content(path: Path) -> dict[str, dict]:
+    """A pulled snapshot per doc_id, without ids or times: the task's data, its predictions and
+    its annotations (by author, source prediction's model version, flags and result)."""
+    tasks = json.loads(path.read_text(encoding="utf-8"))
+    users = sorted({a["completed_by"] for t in tasks for a in t["annotations"]})  # admin, second pass, reviewer
+    out = {}
+    for task in tasks:
+        versions = {p["id"]: re.sub(r"^decisions-[0-9a-f]{12}$", "decisions-H", p["model_version"])
+                    for p in task["predictions"]}  # fmt: skip
+        out[task["data"]["doc_id"]] = {
+            "data": task["data"],
+            "predictions": sorted(
+                json.dumps([versions[p["id"]], p["result"]], sort_keys=True) for p in task["predictions"]
+            ),  # fmt: skip
+            "annotations": sorted(
+                json.dumps(
+                    [
+                        users.index(a["completed_by"]),
+                        versions.get(a.get("parent_prediction")),
+                        a["ground_truth"],
+                        a["was_cancelled"],
+                        a["result"],
+                    ],
+                    sort_keys=True,
+                )
+                for a in task["annotations"]
+            ),  # fmt: skip
+        }
+    return out
 
 
 def run_flow(source: Path, conn: Connection, tmp: Path, chaos: Chaos | None) -> Flow:

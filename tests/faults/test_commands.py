@@ -23,7 +23,7 @@ from curation.labelstudio.server import free_port
 from curation.project.pull import pull
 from tests.conftest import ROOT
 from tests.faultproxy import KINDS
-from tests.faults.conftest import SEED, Flow, data_dir_for
+from tests.faults.conftest import SEED, Flow, content, data_dir_for
 
 COMMANDS = [
     "server add-user", "server add-user (reviewer)", "push (new corpus, pre-annotations)", "push (new predictions)",
@@ -60,37 +60,6 @@ def test_every_command_succeeds_through_faults_and_says_the_same(flows):
     for name, step in faulty.steps.items():  # the closing note's table: pytest -s tests/faults
         print(f"{name:34} {step.requests:4} requests, {sum(step.injected.values()):3} faults survived "
               f"({', '.join(f'{k} {v}' for k, v in sorted(step.injected.items())) or 'none'})")  # fmt: skip
-
-
-def content(path: Path) -> dict[str, dict]:
-    """A pulled snapshot per doc_id, without ids or times: the task's data, its predictions and
-    its annotations (by author, source prediction's model version, flags and result)."""
-    tasks = json.loads(path.read_text(encoding="utf-8"))
-    users = sorted({a["completed_by"] for t in tasks for a in t["annotations"]})  # admin, second pass, reviewer
-    out = {}
-    for task in tasks:
-        versions = {p["id"]: re.sub(r"^decisions-[0-9a-f]{12}$", "decisions-H", p["model_version"])
-                    for p in task["predictions"]}  # fmt: skip
-        out[task["data"]["doc_id"]] = {
-            "data": task["data"],
-            "predictions": sorted(
-                json.dumps([versions[p["id"]], p["result"]], sort_keys=True) for p in task["predictions"]
-            ),  # fmt: skip
-            "annotations": sorted(
-                json.dumps(
-                    [
-                        users.index(a["completed_by"]),
-                        versions.get(a.get("parent_prediction")),
-                        a["ground_truth"],
-                        a["was_cancelled"],
-                        a["result"],
-                    ],
-                    sort_keys=True,
-                )
-                for a in task["annotations"]
-            ),  # fmt: skip
-        }
-    return out
 
 
 @pytest.mark.parametrize("snapshot", ["annotated", "resolved"])
