@@ -172,9 +172,9 @@ def whole_process(conn: Connection, docs: list[Document], rounds: int) -> None:
             run(AGAIN_PROCESS, push_argv)
     print(f"{len(docs)} articles as a JSONL corpus, each method a new process, best of {rounds} "
           f"round{'' if rounds == 1 else 's'}")  # fmt: skip
-    print(f"{'process':44} {'seconds':>8}")
+    print(f"{'process':46} {'seconds':>8}")
     for name in (PLAIN, PUSH_PROCESS, AGAIN_PROCESS):
-        print(f"{name:44} {best[name]:8.2f}")
+        print(f"{name:46} {best[name]:8.2f}")
     ratio, share = best[PLAIN] / best[PUSH_PROCESS], best[AGAIN_PROCESS] / best[PUSH_PROCESS]
     for text, met in ((f"push >= 0.9x the plain script: {ratio:.2f}x", ratio >= 0.9),
                       (f"re-push <= 5% of the push: {100 * share:.1f}%", share <= 0.05)):  # fmt: skip

@@ -41,7 +41,7 @@ def test_bench_push_whole_process_runs_tiny(label_studio_server):
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0] == "20 articles as a JSONL corpus, each method a new process, best of 1 round"
-    assert [line[:44].strip() for line in lines[2:5]] == [
+    assert [line[:46].strip() for line in lines[2:5]] == [
         "plain script: POST /import, 1,000 per request", "curation push", "curation push again (nothing new)",
     ]  # fmt: skip
     assert [line.split(": ")[1] for line in lines[5:]] == ["push >= 0.9x the plain script", "re-push <= 5% of the push"]
