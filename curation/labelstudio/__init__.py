@@ -4,7 +4,8 @@ Every function takes a :class:`~curation.labelstudio.server.Connection` and retu
 become one-line :class:`~curation.core.errors.LabelStudioError` messages that say the fix.
 Only :mod:`curation.labelstudio.sdk` imports ``label_studio_sdk`` (tests/test_layout.py).
 
-- :mod:`~curation.labelstudio.client`       authorization, one request, errors, retries
+- :mod:`~curation.labelstudio.client`       authorization and the one retry policy (read, update, write)
+- :mod:`~curation.labelstudio.transport`    one HTTP exchange and its typed errors
 - :mod:`~curation.labelstudio.projects`     find, create and configure projects   (push)
 - :mod:`~curation.labelstudio.tasks`        list, fingerprint and import tasks     (push)
 - :mod:`~curation.labelstudio.predictions`  list and import predictions            (push, review)
@@ -32,7 +33,11 @@ from curation.labelstudio.client import (
     Retry,
     UncertainOutcome,
     authorization,
+    read,
+    read_timeout,
     request,
+    update,
+    write,
 )
 from curation.labelstudio.export import (
     EXPORT_POLL,
@@ -74,7 +79,7 @@ __all__ = [
     "LabelStudioServerError", "LabelStudioTimeout", "Project", "Retry", "TaskStamp", "UncertainOutcome", "add_user",
     "annotation_from", "authorization", "create_annotation", "create_project", "create_snapshot", "download_snapshot",
     "find_project", "find_project_retrying", "flag_ground_truth", "get_project", "import_predictions", "import_tasks",
-    "iter_predicted_tasks", "iter_tasks", "model_versions", "prediction_keys", "project_url", "request", "sdk_client",
+    "iter_predicted_tasks", "iter_tasks", "model_versions", "prediction_keys", "project_url", "read", "read_timeout", "request", "sdk_client",
     "sdk_converter_class", "set_instructions", "set_label_config", "set_overlap", "task_in_full", "task_stamp",
-    "task_predictions", "update_project", "wait_until_settled",
+    "task_predictions", "update", "update_project", "wait_until_settled", "write",
 ]  # fmt: skip

@@ -5,15 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from curation.core.errors import LabelStudioError
-from curation.labelstudio.client import (
-    TRANSIENT_ERRORS,
-    Retry,
-    UncertainOutcome,
-    gave_up,
-    get_retrying,
-    request,
-)
+from curation.labelstudio.client import Retry, read, update, write
 from curation.labelstudio.server import Connection
 from curation.labelstudio.tasks import dm_query, paged_tasks
 
@@ -31,15 +23,15 @@ def iter_predicted_tasks(conn: Connection, project_id: int, *, page_size: int = 
     def fetch(page: int) -> dict:
         params = {"project": project_id, "fields": "all", "resolve_uri": "false", "page": page,
                   "page_size": page_size, "query": query}  # fmt: skip
-        return get_retrying(conn, "/api/tasks", what=what, retry=Retry(), params=params).json()
+        return read(conn, "/api/tasks", what=what, params=params).json()
 
     return paged_tasks(fetch, page_size)
 
 
-def annotation_from(conn: Connection, task_id: int, prediction_id: int, *, retry: Retry = Retry()) -> int | None:
+def annotation_from(conn: Connection, task_id: int, prediction_id: int, *, retry: Retry | None = None) -> int | None:
     """The id of an annotation of the task created from this prediction, or ``None``."""
     what = f"list the annotations of task {task_id}"
-    response = get_retrying(conn, f"/api/tasks/{task_id}/annotations/", what=what, retry=retry)
+    response = read(conn, f"/api/tasks/{task_id}/annotations/", what=what, retry=retry)
     for annotation in response.json():
         if annotation.get("parent_prediction") == prediction_id:
             return int(annotation["id"])
@@ -48,7 +40,7 @@ def annotation_from(conn: Connection, task_id: int, prediction_id: int, *, retry
 
 def create_annotation(
     conn: Connection, task_id: int, *, result: Sequence[Mapping[str, Any]], parent_prediction: int,
-    retry: Retry = Retry(),
+    retry: Retry | None = None,
 ) -> int:  # fmt: skip
     """Create an annotation of the task from a prediction (its result as is); return its id.
 
@@ -58,33 +50,22 @@ def create_annotation(
     """
     what = f"create an annotation of task {task_id} from prediction {parent_prediction}"
     body = {"result": list(result), "parent_prediction": parent_prediction}
-    last = ""
-    for number in range(1, retry.tries + 1):
-        try:
-            response = request(conn, "POST", f"/api/tasks/{task_id}/annotations/", what=what, json_body=body, ok=(201,))
-            return int(response.json()["id"])
-        except UncertainOutcome as exc:
-            last = type(exc).__name__
-        except LabelStudioError as exc:
-            if not isinstance(exc.__cause__, TRANSIENT_ERRORS):
-                raise
-            last = "no connection"
-        retry.pause(number)
-        existing = annotation_from(conn, task_id, parent_prediction, retry=retry)
-        if existing is not None:
-            return existing
-    raise gave_up(conn, what, retry, last)
+    return write(
+        conn, f"/api/tasks/{task_id}/annotations/", what=what, json_body=body, ok=(201,), retry=retry,
+        look=lambda _: annotation_from(conn, task_id, parent_prediction, retry=retry),
+        parse=lambda response: int(response.json()["id"]),
+    )  # fmt: skip
 
 
-def task_predictions(conn: Connection, task_id: int, *, retry: Retry = Retry()) -> list[dict]:
+def task_predictions(conn: Connection, task_id: int, *, retry: Retry | None = None) -> list[dict]:
     """The predictions of one task (``id``, ``model_version``, ``result``...)."""
     what = f"list the predictions of task {task_id}"
-    body = get_retrying(conn, "/api/predictions/", what=what, retry=retry, params={"task": task_id}).json()
+    body = read(conn, "/api/predictions/", what=what, retry=retry, params={"task": task_id}).json()
     items = body.get("results", []) if isinstance(body, dict) else body
     return [p for p in items if int(p.get("task", task_id)) == task_id]
 
 
 def flag_ground_truth(conn: Connection, annotation_id: int) -> None:
     """Flag an annotation as ground truth (setting a flag twice changes nothing)."""
-    request(conn, "PATCH", f"/api/annotations/{annotation_id}/", what=f"flag annotation {annotation_id} as ground truth",
-            json_body={"ground_truth": True})  # fmt: skip
+    update(conn, "PATCH", f"/api/annotations/{annotation_id}/", what=f"flag annotation {annotation_id} as ground truth",
+           json_body={"ground_truth": True})  # fmt: skip

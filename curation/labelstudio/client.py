@@ -1,100 +1,66 @@
-"""Talking to the Label Studio API: authorization, one request, its errors, and retries.
+"""Talking to the Label Studio API: authorization, one request, its errors, and the retry policy.
 
-Plain HTTP through ``requests`` (not ``label_studio_sdk``: importing the SDK client costs
-about 1.3 s of CPU, more than a whole re-push of 10,000 unchanged articles). Every failure
-becomes a one-line :class:`~curation.core.errors.LabelStudioError` that says the fix (bad token,
-server down, a refused request with Label Studio's own reason); a request whose outcome is
-unknown raises an :class:`UncertainOutcome`, so callers can look before trying again.
+The retry policy lives here and nowhere else (tests/labelstudio/test_policy.py checks that no
+other module sends a request by itself):
+
+- :func:`read` (GET) and :func:`update` (PATCH/PUT: the same request twice leaves the same state)
+  are tried again after connection errors, resets, timeouts and HTTP 500/502/503/504, with
+  :class:`Retry`'s backoff;
+- :func:`write` (POST, not idempotent) tries again only after a failure that happened before the
+  request reached the server; after an uncertain outcome (timeout, dropped connection, HTTP 5xx)
+  it calls the caller's ``look`` first, which says whether the server did the work after all;
+- :func:`download` streams a file, resuming after a break with an HTTP range request.
+
+``CURATION_RETRY_TRIES``, ``CURATION_RETRY_BACKOFF`` (seconds before the second try, doubled
+after each) and ``CURATION_READ_TIMEOUT`` (a cap on every read timeout, in seconds) tune it.
+
+One exchange and its typed errors are :mod:`curation.labelstudio.transport`'s.
 """
 
 from __future__ import annotations
 
 import base64
 import json
+import os
 import re
 import time
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import requests
-import urllib3
-from urllib3.exceptions import ConnectTimeoutError, NameResolutionError, NewConnectionError
 
 from curation.core.errors import LabelStudioError
 from curation.labelstudio.server import Connection
+from curation.labelstudio.transport import (
+    CONNECT_TIMEOUT,
+    READ_TIMEOUT,
+    TRANSIENT_ERRORS,
+    TRANSIENT_STATUS,
+    LabelStudioDisconnected,
+    LabelStudioServerError,
+    LabelStudioTimeout,
+    UncertainOutcome,
+    detail,
+    read_timeout,
+    send,
+    session_request,
+    unreachable,
+)
 
-#: Seconds to wait for a connection, and for an ordinary answer.
-CONNECT_TIMEOUT = 10.0
-READ_TIMEOUT = 60.0
-#: Tries for a step that fails transiently (connection refused or reset, HTTP 5xx), and the
-#: first pause between tries (doubled after each).
+__all__ = [
+    "CONNECT_TIMEOUT", "READ_TIMEOUT", "TRANSIENT_ERRORS", "TRANSIENT_STATUS", "LabelStudioDisconnected",
+    "LabelStudioServerError", "LabelStudioTimeout", "Retry", "UncertainOutcome", "authorization", "detail",
+    "download", "gave_up", "read", "read_timeout", "request", "retrying", "session_request", "unreachable", "update",
+    "write",
+]  # fmt: skip
+
+#: Tries for a step that fails transiently (connection refused or reset, timeout, HTTP 5xx),
+#: and the first pause between tries (doubled after each).
 RETRY_TRIES = 5
 RETRY_BACKOFF = 1.0
-#: Answers and errors worth another try.
-TRANSIENT_STATUS = (500, 502, 503, 504)
-TRANSIENT_ERRORS = (
-    requests.ConnectionError, requests.exceptions.ChunkedEncodingError, urllib3.exceptions.ProtocolError,
-    urllib3.exceptions.ReadTimeoutError,
-)  # fmt: skip
 
 T = TypeVar("T")
-
-
-class UncertainOutcome(LabelStudioError):
-    """A request got no usable answer: the server may or may not have carried it out."""
-
-
-class LabelStudioTimeout(UncertainOutcome):
-    """No answer within the read timeout; the server may still be working on the request."""
-
-
-class LabelStudioServerError(UncertainOutcome):
-    """The server failed (HTTP 5xx), possibly after part of the work was committed."""
-
-
-class LabelStudioDisconnected(UncertainOutcome):
-    """The connection broke after the request was sent; the server may have carried it out."""
-
-
-def unreachable(conn: Connection) -> LabelStudioError:
-    """The error for a server that takes no connection."""
-    return LabelStudioError(
-        f"Cannot reach Label Studio at {conn.url}. Start it with `curation server start`, "
-        "or set LABEL_STUDIO_URL to a running server."
-    )
-
-
-def _never_connected(exc: BaseException) -> bool:
-    """Whether a requests error happened before any byte reached the server (refused, unresolvable)."""
-    seen: list[BaseException] = [exc]
-    while seen:
-        current = seen.pop()
-        if isinstance(current, (NewConnectionError, ConnectTimeoutError, NameResolutionError)):
-            return True
-        seen.extend(a for a in getattr(current, "args", ()) if isinstance(a, BaseException))
-        reason = getattr(current, "reason", None)
-        if isinstance(reason, BaseException):
-            seen.append(reason)
-    return False
-
-
-_ENVELOPE = {"id", "status_code", "version", "detail", "exc_info", "validation_errors"}
-
-
-def detail(response: requests.Response) -> str:
-    """Label Studio's own reason for refusing a request, on one line."""
-    try:
-        body = response.json()
-    except ValueError:
-        return " ".join(response.text.split())[:300] or response.reason
-    if isinstance(body, dict):
-        parts = [str(body.get("detail") or "")]
-        errors = body.get("validation_errors") or {k: v for k, v in body.items() if k not in _ENVELOPE}
-        if errors:
-            parts.append(json.dumps(errors, ensure_ascii=False))
-        return " ".join(" ".join(p for p in parts if p).split())[:500]
-    return " ".join(json.dumps(body, ensure_ascii=False).split())[:500]
 
 
 _ACCESS_TOKENS: dict[tuple[str, str], tuple[str, float]] = {}
@@ -111,13 +77,12 @@ def authorization(conn: Connection) -> str:
     if len(parts) != 3 or not all(parts):
         return f"Token {conn.token}"
     access, expires = _ACCESS_TOKENS.get((conn.url, conn.token), ("", 0.0))
-    if time.time() > expires - 60:
-        try:
-            response = requests.post(
-                f"{conn.url}/api/token/refresh/", json={"refresh": conn.token}, timeout=(CONNECT_TIMEOUT, READ_TIMEOUT)
-            )
-        except requests.RequestException as exc:
-            raise unreachable(conn) from exc
+    if time.time() > expires - 60:  # a refresh only mints a new access token: safe to repeat
+        refresh = "refresh the personal access token"
+        response = retrying(conn, refresh, Retry(), lambda: send(
+            conn, "POST", "/api/token/refresh/", what=refresh, headers={}, json_body={"refresh": conn.token},
+            ok=(200, 401, 403, *TRANSIENT_STATUS),
+        ))  # fmt: skip
         if response.status_code != 200:
             raise LabelStudioError(
                 f"Label Studio at {conn.url} rejected the personal access token (HTTP {response.status_code}). "
@@ -145,58 +110,40 @@ def request(
     timeout: float = READ_TIMEOUT,
     ok: Iterable[int] = (200, 201, 204),
 ) -> requests.Response:
-    """One HTTP request to the Label Studio API; ``what`` names the action for error messages.
-
-    Each request opens its own connection: Label Studio's server answers a reused keep-alive
-    connection about 40 ms late (Nagle's algorithm against delayed ACKs), a new one at once.
-    """
-    headers = {"Authorization": authorization(conn), "Connection": "close"}
-    if body is not None:
-        headers["Content-Type"] = "application/json"
-    try:
-        response = requests.request(
-            method, f"{conn.url}{path}", params=params, json=json_body, data=body, headers=headers,
-            timeout=(CONNECT_TIMEOUT, timeout),
-        )  # fmt: skip
-    except (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError) as exc:
-        if isinstance(exc, requests.ConnectTimeout) or _never_connected(exc):
-            raise unreachable(conn) from exc
-        if isinstance(exc, requests.Timeout):
-            raise LabelStudioTimeout(
-                f"Label Studio at {conn.url} did not answer within {timeout:g} s while trying to {what}."
-            ) from exc
-        raise LabelStudioDisconnected(
-            f"Label Studio at {conn.url} closed the connection while trying to {what}."
-        ) from exc
-    if response.status_code in ok:
-        return response
-    if response.status_code == 401:
-        raise LabelStudioError(
-            f"Label Studio at {conn.url} rejected the API token (HTTP 401). Set LABEL_STUDIO_API_KEY to a valid "
-            "token (Account & Settings in Label Studio), or unset it to use the local server's stored token."
-        )
-    if response.status_code == 403:
-        raise LabelStudioError(
-            f"Label Studio at {conn.url} does not allow this token to {what} (HTTP 403). "
-            "Use the token of a user with access to the project."
-        )
-    if response.status_code >= 500:
-        raise LabelStudioServerError(
-            f"Label Studio failed to {what} (HTTP {response.status_code}): {detail(response)}. "
-            f"See the server log (for the local server: <data dir>/server.log)."
-        )
-    raise LabelStudioError(f"Label Studio refused to {what} (HTTP {response.status_code}): {detail(response)}")
+    """One HTTP request to the Label Studio API, tried once; ``what`` names the action for error
+    messages. The adapter goes through :func:`read`, :func:`update` and :func:`write` instead
+    (tests use this one to act as a person would in the browser)."""
+    return send(
+        conn,
+        method,
+        path,
+        what=what,
+        params=params,
+        json_body=json_body,
+        body=body,
+        timeout=timeout,
+        ok=ok,
+        headers={"Authorization": authorization(conn)},
+    )
 
 
-# --- retries ------------------------------------------------------------------------------
+# --- the retry policy ----------------------------------------------------------------------
+
+
+def _env_int(name: str, default: int) -> int:
+    return int(os.environ.get(name) or default)
+
+
+def _env_float(name: str, default: float) -> float:
+    return float(os.environ.get(name) or default)
 
 
 @dataclass(frozen=True)
 class Retry:
-    """How often and how patiently to retry transient failures."""
+    """How often and how patiently to retry transient failures (defaults from the environment)."""
 
-    tries: int = RETRY_TRIES
-    backoff: float = RETRY_BACKOFF
+    tries: int = field(default_factory=lambda: _env_int("CURATION_RETRY_TRIES", RETRY_TRIES))
+    backoff: float = field(default_factory=lambda: _env_float("CURATION_RETRY_BACKOFF", RETRY_BACKOFF))
 
     def pause(self, number: int) -> None:
         """Sleep before try ``number + 1`` (the backoff, doubled after each try)."""
@@ -211,21 +158,32 @@ def gave_up(conn: Connection, what: str, retry: Retry, last: str) -> LabelStudio
     )
 
 
+def _how(exc: LabelStudioError) -> str | None:
+    """How a transient failure went (for :func:`gave_up`), or ``None`` for a final one."""
+    if isinstance(exc, LabelStudioTimeout):
+        return "no answer in time"
+    if isinstance(exc, LabelStudioServerError):
+        status = re.search(r"HTTP \d+", str(exc))
+        return status.group(0) if status else "server error"
+    if isinstance(exc, LabelStudioDisconnected):
+        return "connection broken"
+    if isinstance(exc.__cause__, TRANSIENT_ERRORS):
+        return "no connection"
+    return None
+
+
 def retrying(conn: Connection, what: str, retry: Retry, attempt: Callable[[], T]) -> T:
-    """Run ``attempt()`` (a response, or raising) again after transient failures, with backoff."""
+    """Run ``attempt()`` again after transient failures, with backoff; for steps that are safe
+    to repeat (reads, idempotent writes, and writes whose ``attempt`` looks before it acts)."""
     last = ""
     for number in range(1, retry.tries + 1):
         try:
             response = attempt()
-        except LabelStudioTimeout:
-            raise
-        except LabelStudioServerError as exc:
-            status = re.search(r"HTTP \d+", str(exc))
-            last = status.group(0) if status else "server error"
         except LabelStudioError as exc:
-            if not isinstance(exc.__cause__, TRANSIENT_ERRORS):
+            how = _how(exc)
+            if how is None:
                 raise
-            last = "no connection"
+            last = how
         except TRANSIENT_ERRORS as exc:
             last = f"connection broken ({type(exc).__name__})"
         else:
@@ -238,8 +196,132 @@ def retrying(conn: Connection, what: str, retry: Retry, attempt: Callable[[], T]
     raise gave_up(conn, what, retry, last)
 
 
-def get_retrying(conn: Connection, path: str, *, what: str, retry: Retry, **kwargs: Any) -> requests.Response:
-    """``GET path`` through :func:`request`, retried after transient failures."""
-    return retrying(conn, what, retry, lambda: request(
-        conn, "GET", path, what=what, ok=(200, *TRANSIENT_STATUS), **kwargs
+def _auth(conn: Connection) -> dict[str, str]:
+    return {"Authorization": authorization(conn)}
+
+
+def read(
+    conn: Connection,
+    path: str,
+    *,
+    what: str,
+    params: Mapping[str, Any] | None = None,
+    timeout: float = READ_TIMEOUT,
+    retry: Retry | None = None,
+) -> requests.Response:
+    """``GET path``, tried again after transient failures."""
+    return retrying(conn, what, retry or Retry(), lambda: send(
+        conn, "GET", path, what=what, params=params, timeout=timeout, ok=(200,), headers=_auth(conn)
     ))  # fmt: skip
+
+
+def update(
+    conn: Connection,
+    method: str,
+    path: str,
+    *,
+    what: str,
+    json_body: Any,
+    timeout: float = READ_TIMEOUT,
+    retry: Retry | None = None,
+) -> requests.Response:
+    """An idempotent write (``PATCH``/``PUT`` of fields to values), tried again after transient failures."""
+    if method not in ("PATCH", "PUT"):
+        raise ValueError(f"update() sends PATCH or PUT, not {method}: use write() with a look")
+    return retrying(conn, what, retry or Retry(), lambda: send(
+        conn, method, path, what=what, json_body=json_body, timeout=timeout, ok=(200,), headers=_auth(conn)
+    ))  # fmt: skip
+
+
+def write(
+    conn: Connection,
+    path: str,
+    *,
+    what: str,
+    look: Callable[[UncertainOutcome], T | None],
+    parse: Callable[[requests.Response], T],
+    json_body: Any = None,
+    body: bytes | Callable[[], bytes] | None = None,
+    params: Mapping[str, Any] | None = None,
+    timeout: float = READ_TIMEOUT,
+    ok: Iterable[int] = (200, 201),
+    retry: Retry | None = None,
+) -> T:
+    """``POST path`` (not idempotent), returning ``parse(response)``.
+
+    A failure before the request reached the server is simply tried again. After an uncertain
+    outcome, ``look(error)`` reads what the server holds: it returns the result when the work
+    was done after all, or ``None`` to send again (``body`` may be a function, to send only
+    what is still missing).
+    """
+    retry = retry or Retry()
+    last = ""
+    for number in range(1, retry.tries + 1):
+        uncertain: UncertainOutcome | None = None
+        try:
+            data = body() if callable(body) else body
+            return parse(send(conn, "POST", path, what=what, params=params, json_body=json_body, body=data,
+                              timeout=timeout, ok=ok, headers=_auth(conn)))  # fmt: skip
+        except UncertainOutcome as exc:
+            uncertain = exc
+            last = _how(exc) or type(exc).__name__
+        except LabelStudioError as exc:
+            how = _how(exc)
+            if how is None:
+                raise
+            last = how
+        if number < retry.tries:
+            retry.pause(number)
+        if uncertain is not None:
+            found = look(uncertain)
+            if found is not None:
+                return found
+    raise gave_up(conn, what, retry, last)
+
+
+def download(
+    conn: Connection,
+    path: str,
+    on_chunk: Callable[[int, bytes], None],
+    *,
+    what: str,
+    params: Mapping[str, Any] | None = None,
+    retry: Retry | None = None,
+    chunk_size: int = 1 << 20,
+) -> int:
+    """Stream ``GET path`` to ``on_chunk(offset, data)``; return the size in bytes.
+
+    After a dropped connection the download resumes with an HTTP range request; if the server
+    sends the whole file instead, ``on_chunk`` sees offset 0 again and must start over.
+    """
+    received = 0
+
+    def attempt() -> requests.Response:
+        nonlocal received
+        headers = {"Authorization": authorization(conn), "Accept-Encoding": "identity"}
+        if received:
+            headers["Range"] = f"bytes={received}-"
+        ok = (200, 206, 416, *TRANSIENT_STATUS)
+        with send(conn, "GET", path, what=what, params=params, headers=headers, stream=True, ok=ok) as response:
+            if response.status_code == 416 and received:
+                return response
+            if response.status_code == 200:
+                received = 0
+            elif response.status_code == 206 and not response.headers.get("Content-Range", "").startswith(
+                f"bytes {received}-"
+            ):
+                raise LabelStudioError(f"Label Studio answered a resumed download with the wrong range; {what} again.")
+            elif response.status_code != 206 or not received:
+                if response.status_code not in TRANSIENT_STATUS:
+                    raise LabelStudioError(
+                        f"Label Studio refused to {what} (HTTP {response.status_code}): {detail(response)}"
+                    )
+                return response
+            # read1 hands over whatever has arrived, so a broken connection loses no received byte
+            while data := response.raw.read1(chunk_size):
+                on_chunk(received, data)
+                received += len(data)
+            return response
+
+    retrying(conn, what, retry or Retry(), attempt)
+    return received

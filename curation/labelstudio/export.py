@@ -11,20 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import requests
-
 from curation.core.errors import LabelStudioError
-from curation.labelstudio.client import (
-    CONNECT_TIMEOUT,
-    READ_TIMEOUT,
-    TRANSIENT_STATUS,
-    Retry,
-    authorization,
-    detail,
-    get_retrying,
-    request,
-    retrying,
-)
+from curation.labelstudio.client import Retry, download, read, write
 from curation.labelstudio.server import Connection
 
 #: Without Redis, Label Studio builds the whole snapshot inside the create call (about 30 s
@@ -57,21 +45,22 @@ class ExportSnapshot:
 
 
 def create_snapshot(
-    conn: Connection, project_id: int, *, retry: Retry = Retry(), timeout: float = EXPORT_TIMEOUT
+    conn: Connection, project_id: int, *, retry: Retry | None = None, timeout: float = EXPORT_TIMEOUT
 ) -> ExportSnapshot:
-    """Ask Label Studio to build a JSON export snapshot of the project (see :data:`SNAPSHOT_OPTIONS`)."""
+    """Ask Label Studio to build a JSON export snapshot of the project (see :data:`SNAPSHOT_OPTIONS`).
+
+    Sent again after an uncertain outcome without looking: a second snapshot costs only disk."""
     what = f"create an export snapshot of project {project_id}"
     body = {"title": f"curation pull {time.strftime('%Y-%m-%d %H:%M:%S')}", **SNAPSHOT_OPTIONS}
-    response = retrying(conn, what, retry, lambda: request(
-        conn, "POST", f"/api/projects/{project_id}/exports/", what=what, json_body=body, timeout=timeout,
-        ok=(201, *TRANSIENT_STATUS),
-    ))  # fmt: skip
-    export = response.json()
+    export = write(
+        conn, f"/api/projects/{project_id}/exports/", what=what, json_body=body, timeout=timeout, ok=(201,),
+        retry=retry, look=lambda _: None, parse=lambda response: response.json(),
+    )  # fmt: skip
     deadline = time.monotonic() + timeout
     while export.get("status") in ("created", "queued", "in_progress") and time.monotonic() < deadline:
         time.sleep(EXPORT_POLL)  # a server with Redis builds the snapshot in the background
         look = f"check export snapshot {export['id']} of project {project_id}"
-        export = get_retrying(conn, f"/api/projects/{project_id}/exports/{export['id']}", what=look, retry=retry).json()
+        export = read(conn, f"/api/projects/{project_id}/exports/{export['id']}", what=look, retry=retry).json()
     if export.get("status") != "completed":
         raise LabelStudioError(
             f"Label Studio could not build the export snapshot of project {project_id} (status "
@@ -86,7 +75,7 @@ def download_snapshot(
     snapshot: ExportSnapshot,
     on_chunk: Callable[[int, bytes], None],
     *,
-    retry: Retry = Retry(),
+    retry: Retry | None = None,
     chunk_size: int = 1 << 20,
 ) -> int:
     """Stream the snapshot's JSON file to ``on_chunk(offset, data)``; return its size in bytes.
@@ -94,41 +83,13 @@ def download_snapshot(
     After a dropped connection the download resumes with an HTTP range request; if the server
     sends the whole file instead, ``on_chunk`` sees offset 0 again and must start over.
     """
-    url = f"{conn.url}/api/projects/{snapshot.project_id}/exports/{snapshot.id}/download"
-    what = f"download export snapshot {snapshot.id} of project {snapshot.project_id}"
-    received = 0
-
-    def attempt() -> requests.Response:
-        nonlocal received
-        headers = {"Authorization": authorization(conn), "Connection": "close", "Accept-Encoding": "identity"}
-        if received:
-            headers["Range"] = f"bytes={received}-"
-        with requests.get(url, params={"exportType": "JSON"}, headers=headers, stream=True,
-                          timeout=(CONNECT_TIMEOUT, READ_TIMEOUT)) as response:  # fmt: skip
-            if response.status_code == 416 and received:
-                return response
-            if response.status_code == 200:
-                received = 0
-            elif response.status_code == 206 and not response.headers.get("Content-Range", "").startswith(
-                f"bytes {received}-"
-            ):
-                raise LabelStudioError(f"Label Studio answered a resumed download with the wrong range; {what} again.")
-            elif response.status_code != 206 or not received:
-                if response.status_code not in TRANSIENT_STATUS:
-                    raise LabelStudioError(
-                        f"Label Studio refused to {what} (HTTP {response.status_code}): {detail(response)}"
-                    )
-                return response
-            # read1 hands over whatever has arrived, so a broken connection loses no received byte
-            while data := response.raw.read1(chunk_size):
-                on_chunk(received, data)
-                received += len(data)
-            return response
-
-    retrying(conn, what, retry, attempt)
-    return received
+    return download(
+        conn, f"/api/projects/{snapshot.project_id}/exports/{snapshot.id}/download", on_chunk,
+        what=f"download export snapshot {snapshot.id} of project {snapshot.project_id}",
+        params={"exportType": "JSON"}, retry=retry, chunk_size=chunk_size,
+    )  # fmt: skip
 
 
-def task_in_full(conn: Connection, task_id: int, *, retry: Retry = Retry()) -> dict[str, Any]:
+def task_in_full(conn: Connection, task_id: int, *, retry: Retry | None = None) -> dict[str, Any]:
     """One task with every annotation (skipped ones included) and full predictions."""
-    return get_retrying(conn, f"/api/tasks/{task_id}", what=f"read task {task_id}", retry=retry).json()
+    return read(conn, f"/api/tasks/{task_id}", what=f"read task {task_id}", retry=retry).json()

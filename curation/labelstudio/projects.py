@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from curation.core.errors import LabelStudioError
-from curation.labelstudio.client import Retry, request, retrying
+from curation.labelstudio.client import Retry, read, update, write
 from curation.labelstudio.server import Connection
 
 _PROJECT_FIELDS = (
@@ -50,10 +50,10 @@ def project_url(conn: Connection, project_id: int) -> str:
     return f"{conn.url}/projects/{project_id}"
 
 
-def find_project(conn: Connection, title: str) -> Project | None:
+def find_project(conn: Connection, title: str, *, retry: Retry | None = None) -> Project | None:
     """The project with exactly this title, or ``None``; two with the same title is an error."""
-    response = request(
-        conn, "GET", "/api/projects/", what="list projects",
+    response = read(
+        conn, "/api/projects/", what=f"find project {title!r}", retry=retry,
         params={"title": title, "include": _PROJECT_FIELDS, "page_size": 1000},
     )  # fmt: skip
     matches = [p for p in response.json().get("results", []) if p.get("title") == title]
@@ -66,9 +66,9 @@ def find_project(conn: Connection, title: str) -> Project | None:
     return Project.from_api(matches[0]) if matches else None
 
 
-def get_project(conn: Connection, title: str) -> Project:
+def get_project(conn: Connection, title: str, *, retry: Retry | None = None) -> Project:
     """The project with this title; a clear error when there is none."""
-    project = find_project(conn, title)
+    project = find_project(conn, title, retry=retry)
     if project is None:
         raise LabelStudioError(
             f"No project titled {title!r} on {conn.url}. Check --project, or create it with `curation push`."
@@ -76,9 +76,9 @@ def get_project(conn: Connection, title: str) -> Project:
     return project
 
 
-def find_project_retrying(conn: Connection, title: str, *, retry: Retry = Retry()) -> Project:
-    """:func:`get_project`, retried while the server is unreachable."""
-    return retrying(conn, f"find project {title!r}", retry, lambda: get_project(conn, title))
+def find_project_retrying(conn: Connection, title: str, *, retry: Retry | None = None) -> Project:
+    """:func:`get_project` with these retry settings (every read is retried)."""
+    return get_project(conn, title, retry=retry)
 
 
 def create_project(
@@ -98,15 +98,15 @@ def create_project(
     }
     if maximum_annotations is not None:
         payload.update(maximum_annotations=maximum_annotations, overlap_cohort_percentage=100)
-    response = request(conn, "POST", "/api/projects/", what=f"create project {title!r}", json_body=payload)
-    return Project.from_api(response.json())
+    return write(
+        conn, "/api/projects/", what=f"create project {title!r}", json_body=payload, ok=(201,),
+        look=lambda _: find_project(conn, title), parse=lambda response: Project.from_api(response.json()),
+    )  # fmt: skip
 
 
 def update_project(conn: Connection, project_id: int, *, what: str, **fields: Any) -> Project:
     """Change project settings (``label_config``, ``expert_instruction``, ...)."""
-    response = request(
-        conn, "PATCH", f"/api/projects/{project_id}/", what=what, json_body=fields, ok=(200,), timeout=300.0
-    )
+    response = update(conn, "PATCH", f"/api/projects/{project_id}/", what=what, json_body=fields, timeout=300.0)
     return Project.from_api(response.json())
 
 

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from curation.labelstudio.client import request
+from curation.labelstudio.client import UncertainOutcome, read, write
 from curation.labelstudio.server import Connection
 
 #: Tasks per page when listing a project's tasks through the data manager API.
@@ -64,7 +64,7 @@ def _dm_page(conn: Connection, project_id: int, *, include: str, page: int, page
         "project": project_id, "fields": "task_only", "resolve_uri": "false", "include": include,
         "page": page, "page_size": page_size, "query": query,
     }  # fmt: skip
-    return request(conn, "GET", "/api/tasks", what=f"list the tasks of project {project_id}", params=params).json()
+    return read(conn, "/api/tasks", what=f"list the tasks of project {project_id}", params=params).json()
 
 
 def task_stamp(conn: Connection, project_id: int) -> TaskStamp:
@@ -103,17 +103,28 @@ def iter_tasks(
         )
 
 
-def import_tasks(conn: Connection, project_id: int, body: bytes, *, timeout: float = 120.0) -> list[int]:
-    """POST one chunk (a JSON list of tasks, already serialized); return the new task ids in order.
-
-    Raises :class:`~curation.labelstudio.client.LabelStudioTimeout` when no answer came in
-    time: the server may still have imported the chunk, so look before sending it again.
-    """
-    response = request(
-        conn, "POST", f"/api/projects/{project_id}/import", what=f"import tasks into project {project_id}",
+def import_tasks(
+    conn: Connection,
+    project_id: int,
+    body: bytes | Callable[[], bytes],
+    *,
+    look: Callable[[UncertainOutcome], list[int] | None] | None = None,
+    timeout: float = 120.0,
+) -> list[int]:
+    """POST one chunk (``body``, or ``body()``: a JSON list of tasks, already serialized); return
+    the new task ids in order. After an uncertain outcome the server may have imported the chunk
+    anyway: ``look`` finds what it holds and returns ``[]`` when nothing is missing, or ``None``
+    to send ``body()`` (by then only the missing tasks) again. Without ``look`` the uncertain
+    error is raised: a chunk is never sent twice blindly."""
+    return write(
+        conn, f"/api/projects/{project_id}/import", what=f"import tasks into project {project_id}",
         params={"return_task_ids": "true"}, body=body, timeout=timeout, ok=(201,),
+        parse=lambda response: [int(i) for i in response.json().get("task_ids", [])], look=look or _never_again,
     )  # fmt: skip
-    return [int(i) for i in response.json().get("task_ids", [])]
+
+
+def _never_again(exc: UncertainOutcome) -> list[int] | None:
+    raise exc
 
 
 def wait_until_settled(

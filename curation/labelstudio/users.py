@@ -24,7 +24,14 @@ from pathlib import Path
 import requests
 
 from curation.core.errors import LabelStudioError, ServerError
-from curation.labelstudio.client import CONNECT_TIMEOUT, READ_TIMEOUT, request, unreachable
+from curation.labelstudio.client import (
+    TRANSIENT_STATUS,
+    LabelStudioServerError,
+    Retry,
+    read,
+    retrying,
+    session_request,
+)
 from curation.labelstudio.server import (
     DEFAULT_DATA_DIR,
     Connection,
@@ -37,7 +44,6 @@ from curation.labelstudio.server import (
 
 NAME_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]{0,31}")
 EMAIL_DOMAIN = "curation.localhost"
-TIMEOUT = (CONNECT_TIMEOUT, READ_TIMEOUT)
 
 
 @dataclass(frozen=True)
@@ -86,10 +92,10 @@ def add_user(name: str, *, data_dir: Path | str = DEFAULT_DATA_DIR) -> AddedUser
     _store(data_dir, name, entry)
     session = requests.Session()
     try:
-        _sign_up(session, admin, entry["email"], entry["password"], path)
-        answer = session.get(f"{admin.url}/api/current-user/token", timeout=TIMEOUT)
-    except (requests.ConnectionError, requests.Timeout) as exc:
-        raise unreachable(admin) from exc
+        # a sign-up cut short is safe to repeat: it logs in when the first one created the user
+        retrying(admin, f"sign {entry['email']} up", Retry(),
+                 lambda: _sign_up(session, admin, entry["email"], entry["password"], path))  # fmt: skip
+        answer = read_in(session, admin, "/api/current-user/token", what=f"read the API token of {entry['email']}")
     except LabelStudioError:
         if pending is None:
             _store(data_dir, name, None)  # refused: nothing was created
@@ -100,7 +106,7 @@ def add_user(name: str, *, data_dir: Path | str = DEFAULT_DATA_DIR) -> AddedUser
         raise LabelStudioError(f"Label Studio at {admin.url} gave no API token to {entry['email']} "
                                f"(HTTP {answer.status_code}). See {data_dir}/server.log.")  # fmt: skip
     token = answer.json()["token"]
-    me = request(Connection(admin.url, token), "GET", "/api/current-user/whoami", what="check the new user's token")
+    me = read(Connection(admin.url, token), "/api/current-user/whoami", what="check the new user's token")
     if me.json().get("email") != entry["email"]:
         raise LabelStudioError(f"Label Studio at {admin.url} gave a token of another user than {entry['email']}.")
     _store(data_dir, name, {**entry, "token": token})
@@ -124,16 +130,25 @@ def _form_errors(page: str) -> str:
     return "; ".join(found) or "no reason given"
 
 
-def _post_form(session: requests.Session, url: str, fields: dict[str, str]) -> requests.Response:
-    """Submit a Django form the way a browser does: its CSRF cookie, token and Referer."""
-    session.get(url, timeout=TIMEOUT)
+def read_in(session: requests.Session, conn: Connection, path: str, *, what: str) -> requests.Response:
+    """``GET path`` in the browser-like session, retried after transient failures."""
+    return retrying(conn, what, Retry(), lambda: session_request(conn, session, "GET", path, what=what))
+
+
+def _post_form(session: requests.Session, conn: Connection, path: str, fields: dict[str, str]) -> requests.Response:
+    """Submit a Django form the way a browser does: its CSRF cookie, token and Referer (sent
+    once: :func:`_sign_up`, which looks before it acts, is what gets repeated)."""
+    read_in(session, conn, path, what=f"open {path}")
     data = {**fields, "csrfmiddlewaretoken": session.cookies.get("csrftoken", "")}
-    return session.post(url, data=data, headers={"Referer": url}, allow_redirects=False, timeout=TIMEOUT)
+    return session_request(conn, session, "POST", path, what=f"submit {path}", data=data,
+                           headers={"Referer": f"{conn.url}{path}"}, allow_redirects=False)  # fmt: skip
 
 
 def _sign_up(session: requests.Session, admin: Connection, email: str, password: str, path: Path) -> None:
     """Sign ``email`` up into the admin's organization; log in instead if an earlier try created it."""
-    signed = _post_form(session, f"{admin.url}/user/signup/", {"email": email, "password": password})
+    signed = _post_form(session, admin, "/user/signup/", {"email": email, "password": password})
+    if signed.status_code in TRANSIENT_STATUS:
+        raise LabelStudioServerError(f"Label Studio failed to sign {email} up (HTTP {signed.status_code}).")
     if signed.status_code == 302:
         return
     if signed.status_code == 403:
@@ -143,9 +158,11 @@ def _sign_up(session: requests.Session, admin: Connection, email: str, password:
         )
     reason = _form_errors(signed.text)
     if "already exists" in reason:
-        logged = _post_form(session, f"{admin.url}/user/login/", {"email": email, "password": password})
+        logged = _post_form(session, admin, "/user/login/", {"email": email, "password": password})
         if logged.status_code == 302:
             return
+        if logged.status_code in TRANSIENT_STATUS:
+            raise LabelStudioServerError(f"Label Studio failed to log {email} in (HTTP {logged.status_code}).")
         raise LabelStudioError(
             f"Label Studio at {admin.url} already has a user {email}, whose password is not in {path}. "
             "Choose another NAME."

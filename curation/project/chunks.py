@@ -76,11 +76,10 @@ class ChunkImporter:
         total_before: int,
         max_id: int,
         timeout: float,
-        attempts: int = 3,
     ) -> None:
         self.conn, self.project_id, self.hashes = conn, project_id, hashes
         self.total, self.max_id = total_before, max_id
-        self.timeout, self.attempts = timeout, attempts
+        self.timeout = timeout
 
     def run(self, chunks: Iterable[Chunk], on_chunk: Callable[[int], None]) -> list[ls.ExistingTask]:
         """Send every chunk in order; ``on_chunk(tasks created so far)`` after each one."""
@@ -101,32 +100,20 @@ class ChunkImporter:
         """Import one chunk; after an uncertain failure, look before sending the rest again."""
         todo = list(range(len(chunk.doc_ids)))
         done: dict[int, ls.ExistingTask] = {}
-        error: ls.UncertainOutcome | None = None
-        for _ in range(self.attempts):
-            try:
-                ids = ls.import_tasks(self.conn, self.project_id, chunk.body(todo), timeout=self.timeout)
-            except ls.UncertainOutcome as exc:
-                error = exc
-                done.update(self.recover(chunk, todo, wait=not isinstance(exc, ls.LabelStudioServerError)))
-                todo = [i for i in todo if i not in done]
-                if not todo:
-                    break
-                continue
-            if len(ids) != len(todo):
-                raise LabelStudioError(
-                    f"Label Studio reported {len(ids)} new tasks for {len(todo)} articles in project "
-                    f"{self.project_id}. Check the project in Label Studio before pushing again."
-                )
-            for i, task_id in zip(todo, ids):
-                done[i] = ls.ExistingTask(task_id, chunk.doc_ids[i], self.hashes[chunk.doc_ids[i]])
-            todo = []
-            break
-        if todo:
+
+        def look(exc: ls.UncertainOutcome) -> list[int] | None:
+            done.update(self.recover(chunk, todo, wait=not isinstance(exc, ls.LabelStudioServerError)))
+            todo[:] = [i for i in todo if i not in done]
+            return None if todo else []
+
+        ids = ls.import_tasks(self.conn, self.project_id, lambda: chunk.body(todo), look=look, timeout=self.timeout)
+        if len(ids) != len(todo):
             raise LabelStudioError(
-                f"Importing {len(todo)} articles (from {chunk.doc_ids[todo[0]]!r}) into project {self.project_id} "
-                f"failed {self.attempts} times; last error: {error}. Nothing was duplicated: run the push again "
-                "to import the rest."
+                f"Label Studio reported {len(ids)} new tasks for {len(todo)} articles in project "
+                f"{self.project_id}. Check the project in Label Studio before pushing again."
             )
+        for i, task_id in zip(todo, ids):
+            done[i] = ls.ExistingTask(task_id, chunk.doc_ids[i], self.hashes[chunk.doc_ids[i]])
         self.total += len(done)
         self.max_id = max([self.max_id, *(t.id for t in done.values())])
         return [done[i] for i in sorted(done)]

@@ -210,10 +210,11 @@ def pull(
     project_title: str,
     out: Path | str,
     progress: Progress | None = None,
-    retry: Retry = Retry(),
+    retry: Retry | None = None,
 ) -> PullReport:
     """Snapshot the project titled ``project_title`` into ``out`` (and ``out.sha256``)."""
     started = time.monotonic()
+    retry = retry or Retry()
     out = Path(out)
     if out.is_dir():
         raise SnapshotError(f"{out} is a directory. Give --out a file name such as {out / 'snapshot.json'}.")

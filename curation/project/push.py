@@ -14,6 +14,7 @@ Task data follows the contract ``Document.to_dict() | {"text_sha256": ...}``.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -127,6 +128,9 @@ def push(
     anything), :class:`~curation.core.errors.CorpusError` / :class:`~curation.core.errors.PredictionsError`
     for bad input files and :class:`~curation.core.errors.LabelStudioError` for server problems.
     """
+    # The project and its task stamp are looked up while the corpus is read (two round trips
+    # hidden behind reading it); a daemon thread, so a corpus error never waits for the server.
+    lookup = _Lookup(conn, project_title)
     documents = list(corpus) if not isinstance(corpus, (str, Path)) else load_corpus(corpus)
     schema = schema or load_schema()
     config, guide = label_config(schema), guidelines_html(schema)
@@ -144,7 +148,7 @@ def push(
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="curation-hash") as pool:
         # Hashing 40 MB of text takes ~0.1 s; sha256 releases the GIL, so it overlaps the requests.
         hashing = pool.submit(lambda: {d.doc_id: d.sha256 for d in documents})
-        found = ls.find_project(conn, project_title)  # the project as it was before this push
+        found, early_stamp = lookup.result()  # the project as it was before this push
         created = found is None
         project = found  # the project pushed into: None only in a dry run that would create it
         if created and not dry_run:  # an empty project refuses nothing: create it while hashing runs
@@ -161,7 +165,7 @@ def push(
                     f"Project {project_title!r} (id {found.id}) has a different label config from the schema "
                     f"({schema.name} {schema.version}). Run with --update-config to apply the schema's."
                 )
-            existing, stamp, from_cache = _existing_tasks(conn, found, cache_dir, report)
+            existing, stamp, from_cache = _existing_tasks(conn, found, cache_dir, report, early_stamp)
             versions = {r.model_version or "" for r in records}
             if records:
                 present = _existing_prediction_keys(conn, found.id, versions)
@@ -211,11 +215,37 @@ def push(
     return replace(outcome, project_id=project.id, project_url=ls.project_url(conn, project.id))
 
 
+class _Lookup:
+    """The project titled ``title`` and its :class:`~curation.labelstudio.TaskStamp`, read in a
+    daemon thread; :meth:`result` waits for them (or raises what the lookup raised)."""
+
+    def __init__(self, conn: Connection, title: str) -> None:
+        self._done = threading.Event()
+        self._value: tuple[ls.Project | None, ls.TaskStamp | None] = (None, None)
+        self._error: BaseException | None = None
+        threading.Thread(target=self._run, args=(conn, title), daemon=True, name="curation-lookup").start()
+
+    def _run(self, conn: Connection, title: str) -> None:
+        try:
+            found = ls.find_project(conn, title)
+            self._value = (found, ls.task_stamp(conn, found.id) if found is not None else None)
+        except BaseException as exc:  # handed to the caller by result()
+            self._error = exc
+        finally:
+            self._done.set()
+
+    def result(self) -> tuple[ls.Project | None, ls.TaskStamp | None]:
+        self._done.wait()
+        if self._error is not None:
+            raise self._error
+        return self._value
+
+
 def _existing_tasks(
-    conn: Connection, project: ls.Project, cache_dir: Path, progress: Progress
+    conn: Connection, project: ls.Project, cache_dir: Path, progress: Progress, stamp: ls.TaskStamp | None = None
 ) -> tuple[list[ls.ExistingTask], ls.TaskStamp, bool]:
     """The project's tasks: from the cache when the stamp proves it current, else listed."""
-    stamp = ls.task_stamp(conn, project.id)
+    stamp = stamp or ls.task_stamp(conn, project.id)
     if stamp.total == 0:
         return [], stamp, True
     cached = pushcache.load(cache_dir, conn.url, project, stamp)

@@ -301,8 +301,15 @@ def read_manifest(folder: Path) -> dict[str, str]:
 
 
 def write_release(target: Path, files: Mapping[str, bytes]) -> Path:
-    """Write every file into a temporary sibling folder, then rename it to ``target``."""
+    """Write every file into a temporary sibling folder, then rename it to ``target``.
+
+    A temporary folder left by a release that was killed half-way (``.<version>.*``) is removed
+    first: it never held a finished release, and no version is read from a hidden folder.
+    """
     target.parent.mkdir(parents=True, exist_ok=True)
+    for stale in target.parent.glob(f".{target.name}.*"):
+        if stale.is_dir():
+            shutil.rmtree(stale, ignore_errors=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
         for rel, data in files.items():

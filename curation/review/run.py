@@ -133,7 +133,6 @@ def run_adjudication(
     renamed = None
     if id_map is not None:
         result, renamed = apply_id_map(result, id_map)
-    written = write_gold(result, out) if out is not None else None
     pushed = resolved = None
     if push:
         if connection is None:
@@ -147,6 +146,7 @@ def run_adjudication(
         else:
             pushed = push_drafts(result.conflicts, normalized.documents, connection=connection,
                                  project_title=project_title, model_version=f"adjudication-{date}")  # fmt: skip
+    written = write_gold(result, out) if out is not None else None  # after the push: a failed command writes nothing
     return AdjudicationRun(result, written, pushed, resolved, decisions, id_map, renamed)
 
 

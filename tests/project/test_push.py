@@ -335,6 +335,7 @@ def test_errors_say_what_to_do(server, unique_title, monkeypatch):
     monkeypatch.setenv("LABEL_STUDIO_URL", down)
     gone = run(data_dir, "--project", unique_title)
     assert gone.stderr == (
-        f"Error: Cannot reach Label Studio at {down}. Start it with `curation server start`, "
-        "or set LABEL_STUDIO_URL to a running server.\n"
+        f"Error: Label Studio at {down} failed 5 times in a row while trying to find project {unique_title!r} "
+        "(last: no connection). Check that it runs (`curation server status`) and its log, then run the command "
+        "again.\n"
     )

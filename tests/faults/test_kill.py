@@ -1,0 +1,193 @@
+"""Kill and re-run: each command that changes Label Studio, SIGKILLed right after its first,
+middle and last request reached the server, then run again, leaves exactly what one
+uninterrupted run leaves. The commands run as real processes (``python -m curation``) through a
+proxy that counts requests and kills the process once the chosen one was forwarded."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+import requests
+
+from curation.core.corpus import load_corpus
+from curation.labelstudio import add_user
+from curation.labelstudio.server import Connection, stored_users
+from curation.project.accept import accept_predictions
+from curation.project.pull import pull
+from curation.project.push import push
+from tests.conftest import ROOT
+from tests.faultproxy import FaultProxy
+from tests.faults.conftest import MAINTAINERS, SECOND_PASS, SEED, content, data_dir_for, decisions_for, whoami
+
+DOCS = load_corpus(ROOT / "corpus")
+
+
+class Killer:
+    """Runs one command through the proxy; with ``kill_at`` N, SIGKILLs it once request N was forwarded."""
+
+    def __init__(self, proxy: FaultProxy, data_dir: Path, tmp: Path) -> None:
+        self.proxy, self.data_dir, self.process = proxy, data_dir, None
+        self.kill_at: int | None = None
+        proxy.after_forward = self._after
+        self.env = {k: v for k, v in os.environ.items() if not k.startswith("LABEL_STUDIO_")}
+        self.env.update(PYTHONPATH=str(ROOT), CURATION_CACHE_DIR=str(tmp / "cache"), CURATION_READ_TIMEOUT="20")
+
+    def _after(self, number: int) -> bool:
+        if number != self.kill_at or self.process is None:
+            return False
+        os.kill(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+        return True
+
+    def run(self, args: list[str], kill_at: int | None = None) -> tuple[int, int, str]:
+        """(exit code, requests forwarded, stderr)."""
+        self.proxy.forwarded, self.kill_at = 0, kill_at
+        argv = [sys.executable, "-m", "curation", *args, "--data-dir", str(self.data_dir)]
+        self.process = subprocess.Popen(argv, env=self.env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        _, err = self.process.communicate(timeout=180)
+        code, self.process = self.process.returncode, None
+        return code, self.proxy.forwarded, err.decode()
+
+
+@pytest.fixture(scope="module")
+def killer(label_studio_server, tmp_path_factory):
+    conn, source = label_studio_server
+    suffix = uuid.uuid4().hex[:8]
+    second, reviewer = f"kill-second-{suffix}", f"kill-reviewer-{suffix}"
+    add_user(second, data_dir=source)
+    add_user(reviewer, data_dir=source)
+    tmp = tmp_path_factory.mktemp("kill")
+    with FaultProxy(conn.url) as proxy:
+        killer = Killer(proxy, data_dir_for(source, proxy.url, tmp / "labelstudio"), tmp)
+        killer.users = {"second": stored_users(source)[second], "reviewer": reviewer}  # type: ignore[attr-defined]
+        yield killer
+
+
+def annotated(conn: Connection, second: Connection, title: str, tmp: Path) -> Path:
+    """A project with both seed passes submitted (by the admin and the second user), pulled."""
+    cache = tmp / "setup-cache"
+    push(conn, corpus=DOCS, project_title=title, predictions=SEED, overlap=2, cache_dir=cache)
+    push(conn, corpus=DOCS, project_title=title, predictions=SECOND_PASS, cache_dir=cache)
+    accept_predictions(conn, project_title=title, model_version=MAINTAINERS)
+    accept_predictions(second, project_title=title, model_version="annotator-2")
+    pull(conn, project_title=title, out=tmp / f"{title}.json")
+    return tmp / f"{title}.json"
+
+
+def case_args(case: str, conn: Connection, killer: Killer, title: str, tmp: Path) -> list[str]:
+    """Set up a fresh project for ``case`` and return the command to kill."""
+    second = Connection(conn.url, killer.users["second"].token)  # type: ignore[attr-defined]
+    project = ["--project", title]
+    if case == "push":
+        return ["push", "--corpus", str(ROOT / "corpus"), "--predictions", str(SEED), "--overlap", "2", *project]
+    if case == "accept-predictions":
+        push(conn, corpus=DOCS, project_title=title, predictions=SEED, overlap=2, cache_dir=tmp / "setup-cache")
+        return ["accept-predictions", "--model-version", MAINTAINERS, *project]
+    snapshot = annotated(conn, second, title, tmp)
+    if case == "adjudicate --push":
+        return ["adjudicate", str(snapshot), "--push", *project]
+    decisions = decisions_for(whoami(conn.url, conn.token), whoami(conn.url, second.token), tmp / "decisions.json")
+    return ["adjudicate", str(snapshot), "--decisions", str(decisions), "--push", "--as",
+            killer.users["reviewer"], *project]  # type: ignore[attr-defined]  # fmt: skip
+
+
+def state(conn: Connection, title: str, tmp: Path) -> dict:
+    out = tmp / f"state-{title}.json"
+    pull(conn, project_title=title, out=out)
+    return content(out)
+
+
+@pytest.mark.parametrize("case", ["push", "accept-predictions", "adjudicate --push", "adjudicate --decisions --push"])
+def test_a_command_killed_after_any_request_and_run_again_leaves_what_one_run_leaves(
+    case, killer, label_studio, tmp_path
+):
+    suffix = uuid.uuid4().hex[:6]
+    title = f"kill-{case.split()[0]}-ref-{suffix}"
+    code, total, err = killer.run(case_args(case, label_studio, killer, title, tmp_path))
+    assert code == 0, err
+    reference = state(label_studio, title, tmp_path)
+    points = sorted({1, (total + 1) // 2, total})
+    assert len(points) == 3, total  # three distinct places to kill
+    for at in points:
+        killed = f"kill-{case.split()[0]}-{at}-{suffix}"
+        args = case_args(case, label_studio, killer, killed, tmp_path)
+        code, reached, _ = killer.run(args, kill_at=at)
+        assert (code, reached) == (-signal.SIGKILL, at)
+        code, _, err = killer.run(args)
+        assert code == 0, (at, err)
+        assert state(label_studio, killed, tmp_path) == reference, (case, at)
+
+
+def test_add_user_killed_after_any_request_and_run_again_makes_one_working_user(killer, label_studio):
+    name = f"kill-user-{uuid.uuid4().hex[:6]}"
+    code, total, err = killer.run(["server", "add-user", f"{name}-ref"])
+    assert code == 0, err
+    points = sorted({1, (total + 1) // 2, total})
+    assert len(points) == 3, total
+    for at in points:
+        user = f"{name}-{at}"
+        code, reached, _ = killer.run(["server", "add-user", user], kill_at=at)
+        assert (code, reached) == (-signal.SIGKILL, at)
+        code, _, err = killer.run(["server", "add-user", user])
+        assert code == 0, (at, err)
+        stored = stored_users(killer.data_dir)[user]
+        me = requests.get(f"{label_studio.url}/api/current-user/whoami",
+                          headers={"Authorization": f"Token {stored.token}"}, timeout=30).json()  # fmt: skip
+        assert me["email"] == f"{user}@curation.localhost"
+        listed = requests.get(f"{label_studio.url}/api/users/", headers={"Authorization": f"Token {label_studio.token}"},
+                              timeout=30).json()  # fmt: skip
+        assert [u["email"] for u in listed].count(me["email"]) == 1
+
+
+def test_release_killed_mid_write_leaves_no_version_and_the_next_run_succeeds(label_studio, tmp_path):
+    """SIGKILLed at several moments, a release leaves either no version folder or a complete one
+    (never a partial one); a hidden temporary folder it left is removed by the next run, which
+    succeeds. The moments are fractions of one uninterrupted run's duration."""
+    title = f"kill-release-{uuid.uuid4().hex[:6]}"
+    push(label_studio, corpus=DOCS, project_title=title, predictions=SEED, cache_dir=tmp_path / "setup-cache")
+    accept_predictions(label_studio, project_title=title, model_version=MAINTAINERS)
+    snapshot = tmp_path / "snapshot.json"
+    pull(label_studio, project_title=title, out=snapshot)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+
+    def release(exports: Path, stop_after: float | None = None) -> tuple[int | None, float]:
+        argv = [sys.executable, "-m", "curation", "release", str(snapshot), "--version", "1.0.0", "--name", "k",
+                "--exports", str(exports)]  # fmt: skip
+        started = time.monotonic()
+        process = subprocess.Popen(argv, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        if stop_after is not None:
+            try:
+                process.wait(timeout=stop_after)
+            except subprocess.TimeoutExpired:
+                os.kill(process.pid, signal.SIGKILL)
+        _, err = process.communicate(timeout=300)
+        assert process.returncode in (0, -signal.SIGKILL), err.decode()
+        return process.returncode, time.monotonic() - started
+
+    code, took = release(tmp_path / "whole")
+    assert code == 0
+    whole = sorted(p.relative_to(tmp_path / "whole").as_posix() for p in (tmp_path / "whole").rglob("*"))
+    for fraction in (0.6, 0.9, 0.97):
+        exports = tmp_path / f"killed-{fraction}"
+        code, _ = release(exports, stop_after=took * fraction)
+        folder = exports / "k"
+        left = sorted(p.name for p in folder.iterdir()) if folder.exists() else []
+        assert left in ([], ["1.0.0"]) or (len(left) == 1 and left[0].startswith(".1.0.0.")), left
+        if left == ["1.0.0"]:  # killed after the rename: the release is whole
+            assert sorted(p.relative_to(exports).as_posix() for p in exports.rglob("*")) == whole
+            continue
+        assert release(exports)[0] == 0
+        assert sorted(p.relative_to(exports).as_posix() for p in exports.rglob("*")) == whole
+    # the state a kill inside write_release leaves, made by hand: the next run cleans it up
+    exports = tmp_path / "stale"
+    (exports / "k" / ".1.0.0.abc123" / "data").mkdir(parents=True)
+    (exports / "k" / ".1.0.0.abc123" / "data" / "half.parquet").write_bytes(b"PAR1")
+    assert release(exports)[0] == 0
+    assert sorted(p.relative_to(exports).as_posix() for p in exports.rglob("*")) == whole
