@@ -206,17 +206,8 @@ def evaluate_command(
     result = evaluate_release(
         gold=gold, predictions=predictions, split=split, schema_path=schema_path, resamples=resamples, seed=seed
     )
-    for note in result.notes:
-        say(note)
-    output_format = "json" if as_json else output_format
-    if output_format == "json":
-        echo_json({**result.report, "provenance": result.provenance})
-    elif output_format == "markdown":
-        click.echo(markdown_report(result.report, result.provenance), nl=False)
-    elif output_format == "latex":
-        click.echo(latex_report(result.report, result.provenance), nl=False)
-    else:
-        click.echo(render_report(result.report), nl=False)
+    show(result.notes, "json" if as_json else output_format, result.report, result.provenance,
+         text=render_report, markdown=markdown_report, latex=latex_report)  # fmt: skip
 
 
 @cli.command("compare")
@@ -250,14 +241,18 @@ def compare_command(
     from curation.evaluate.compare import compare_release, latex_comparison, markdown_comparison, render_comparison
 
     result = compare_release(gold=gold, a=a, b=b, split=split, schema_path=schema_path, resamples=resamples, seed=seed)
-    for note in result.notes:
+    show(result.notes, "json" if as_json else output_format, result.result, result.provenance,
+         text=render_comparison, markdown=markdown_comparison, latex=latex_comparison)  # fmt: skip
+
+
+def show(notes: Any, output_format: str, data: dict[str, Any], provenance: dict[str, Any], *, text: Any,
+         markdown: Any, latex: Any) -> None:  # fmt: skip
+    """Notes to stderr; the scores to stdout as JSON (with their provenance), a paper's table, or text."""
+    for note in notes:
         say(note)
-    output_format = "json" if as_json else output_format
     if output_format == "json":
-        echo_json({**result.result, "provenance": result.provenance})
-    elif output_format == "markdown":
-        click.echo(markdown_comparison(result.result, result.provenance), nl=False)
-    elif output_format == "latex":
-        click.echo(latex_comparison(result.result, result.provenance), nl=False)
+        echo_json({**data, "provenance": provenance})
+    elif output_format in ("markdown", "latex"):
+        click.echo((markdown if output_format == "markdown" else latex)(data, provenance), nl=False)
     else:
-        click.echo(render_comparison(result.result), nl=False)
+        click.echo(text(data), nl=False)
