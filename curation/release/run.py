@@ -134,12 +134,10 @@ def release_snapshot(
             f"{first.doc_id} (annotation {first.annotation_id}, {first.annotator}): {first.message} "
             f"Run `curation validate {snapshot}` for all of them, fix them in Label Studio, pull again and release."
         )
-    review_bytes = Path(decisions_path).read_bytes() if decisions_path is not None else None
-    review = load_decisions(decisions_path) if decisions_path is not None else None
-    id_map_bytes = Path(id_map_path).read_bytes() if id_map_path is not None else None
+    review, review_bytes = load_decisions(decisions_path) if decisions_path is not None else (None, None)
     # Checked under its own name for the messages; logged under the name the release keeps it by,
     # so that `--check` rebuilds the same reasons.
-    id_map = load_id_map(id_map_path) if id_map_path is not None else None
+    id_map, id_map_bytes = load_id_map(id_map_path) if id_map_path is not None else (None, None)
     id_map = replace(id_map, source=f"{SOURCE}/{ID_MAP_FILE}") if id_map is not None else None
     previous = read_state(exports / name / previous_version) if previous_version else None
     before = previous_options(exports / name / previous_version) if previous_version else {}

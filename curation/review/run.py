@@ -10,12 +10,13 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from curation.core.convert import to_ls_results
-from curation.core.errors import LabelStudioError
+from curation.core.errors import CurationError, LabelStudioError
 from curation.core.normalize import Normalized, load_snapshot
 from curation.core.records import Document, GoldDocument
 from curation.core.schema import DEFAULT_SCHEMA_PATH, load_schema
@@ -70,35 +71,33 @@ class AdjudicationRun:
     renamed: Mapping[tuple[str, str], int] | None = None
 
 
-def load_decisions(path: Path | str) -> Decisions:
-    """Read and check a decisions file (see :mod:`curation.review.decisions`)."""
-    path = Path(path)
+def _read_json(path: Path, missing: str, error: Callable[[str], CurationError]) -> tuple[Any, bytes]:
+    """A reviewed JSON file read once: its parsed content and its bytes (kept by a release, hashed)."""
     try:
-        data = json.loads(path.read_bytes())
+        data = path.read_bytes()
+        return json.loads(data), data
     except FileNotFoundError:
-        raise DecisionsError(
-            [f"{path}: no such decisions file. Pass --decisions with the JSON file of decisions."]
-        ) from None
+        raise error(f"{path}: {missing}") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise DecisionsError([f"{path}: not valid JSON ({exc}). Fix the file and run again."]) from None
-    return parse_decisions(data, str(path))
+        raise error(f"{path}: not valid JSON ({exc}). Fix the file and run again.") from None
 
 
-def load_id_map(path: Path | str) -> IdMap:
-    """Read and check a reviewed id map (see :mod:`curation.review.idmap`)."""
-    path = Path(path)
-    try:
-        data = json.loads(path.read_bytes())
-    except FileNotFoundError:
-        raise IdMapError(f"{path}: no such id map. Pass --id-map with the reviewed JSON map of ids.") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise IdMapError(f"{path}: not valid JSON ({exc}). Fix the file and run again.") from None
-    return parse_id_map(data, str(path))
+def load_decisions(path: Path | str) -> tuple[Decisions, bytes]:
+    """A decisions file checked (see :mod:`curation.review.decisions`), and its bytes."""
+    data, raw = _read_json(Path(path), "no such decisions file. Pass --decisions with the JSON file of decisions.",
+                           lambda message: DecisionsError([message]))  # fmt: skip
+    return parse_decisions(data, str(path)), raw
 
 
-def decisions_version(path: Path | str) -> str:
+def load_id_map(path: Path | str) -> tuple[IdMap, bytes]:
+    """A reviewed id map checked (see :mod:`curation.review.idmap`), and its bytes."""
+    data, raw = _read_json(Path(path), "no such id map. Pass --id-map with the reviewed JSON map of ids.", IdMapError)
+    return parse_id_map(data, str(path)), raw
+
+
+def decisions_version(data: bytes) -> str:
     """The model version a decisions file's resolutions carry in Label Studio: ``decisions-<sha256[:12]>``."""
-    return "decisions-" + hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
+    return "decisions-" + hashlib.sha256(data).hexdigest()[:12]
 
 
 def run_adjudication(
@@ -125,8 +124,8 @@ def run_adjudication(
     from curation.review.gold import write_gold
 
     date = date or datetime.date.today().isoformat()
-    decisions = load_decisions(decisions_path) if decisions_path is not None else None
-    id_map = load_id_map(id_map_path) if id_map_path is not None else None
+    decisions, decisions_bytes = load_decisions(decisions_path) if decisions_path is not None else (None, b"")
+    id_map = load_id_map(id_map_path)[0] if id_map_path is not None else None
     normalized = load_snapshot(snapshot)
     result = adjudicate(normalized, load_schema(schema_path or DEFAULT_SCHEMA_PATH), accept_single=accept_single,
                         date=date, decisions=decisions)  # fmt: skip
@@ -142,7 +141,7 @@ def run_adjudication(
             decided = sorted({d.doc_id for d in result.decisions if d.rule == "decision"})
             resolved = push_resolutions([g for g in result.gold if g.doc_id in decided], normalized,
                                         connection=connection, project_title=project_title,
-                                        model_version=decisions_version(decisions_path))  # fmt: skip
+                                        model_version=decisions_version(decisions_bytes))  # fmt: skip
         else:
             pushed = push_drafts(result.conflicts, normalized.documents, connection=connection,
                                  project_title=project_title, model_version=f"adjudication-{date}")  # fmt: skip

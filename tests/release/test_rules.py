@@ -237,3 +237,16 @@ def test_single_annotations_can_be_held_back(tmp_path):
     assert "Documents of the snapshot left out of this release: 2 awaiting second annotator, 1 unannotated.\n" in card
     assert json.loads((folder / "source" / "build.json").read_text())["accept_single"] is False
     assert run("release", "--check", folder).exit_code == 0
+
+
+@pytest.mark.parametrize(
+    "option,message",
+    [
+        ("--decisions", "no such decisions file. Pass --decisions with the JSON file of decisions."),
+        ("--id-map", "no such id map. Pass --id-map with the reviewed JSON map of ids."),
+    ],
+)
+def test_a_missing_review_file_is_one_error_line_and_no_release(exports, tmp_path, option, message):
+    missing = tmp_path / "missing.json"
+    assert error(release(SNAPSHOT, exports, "1.1.0", option, str(missing))) == f"Error: {missing}: {message}\n"
+    assert not (exports / NAME / "1.1.0").exists()
