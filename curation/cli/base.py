@@ -35,6 +35,12 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+def schema_option(help: str = "Schema file (default: schemas/schema.json).") -> Callable[[Any], Any]:
+    """``--schema FILE`` (``schema_path``, default None: the command's default schema), with ``help``."""
+    return click.option("--schema", "schema_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                        help=help)  # fmt: skip
+
+
 def data_dir_option(command: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
         "--data-dir",

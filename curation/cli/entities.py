@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from curation.cli.base import cli, echo_json, json_option, reports_errors, say
+from curation.cli.base import cli, echo_json, json_option, reports_errors, say, schema_option
 
 
 @cli.command("entities")
@@ -77,13 +77,7 @@ def entities_command(source: Path, against: Path | None, suggest_merges: Path | 
     metavar="V",
     help="Model version of the pre-annotations (default: registry-<name>-<version>).",
 )
-@click.option(
-    "--schema",
-    "schema_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Schema the pre-annotations are checked against (default: schemas/schema.json).",
-)
+@schema_option("Schema the pre-annotations are checked against (default: schemas/schema.json).")
 @reports_errors  # fmt: skip
 def preannotate_command(registry_release: Path, corpus: Path, out: Path, model_version: str | None,
                         schema_path: Path | None) -> None:  # fmt: skip

@@ -17,6 +17,7 @@ from curation.cli.base import (
     quiet_option,
     reports_errors,
     say,
+    schema_option,
     show_progress,
 )
 
@@ -29,8 +30,7 @@ def schema() -> None:
 
 
 @schema.command("label-config")
-@click.option("--schema", "schema_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Schema file (default: schemas/schema.json).")  # fmt: skip
+@schema_option()
 @reports_errors
 def schema_label_config(schema_path: Path | None) -> None:
     """Print the Label Studio label config generated from the schema (label_config.xml)."""
@@ -40,8 +40,7 @@ def schema_label_config(schema_path: Path | None) -> None:
 
 
 @schema.command("guidelines")
-@click.option("--schema", "schema_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Schema file (default: schemas/schema.json).")  # fmt: skip
+@schema_option()
 @reports_errors
 def schema_guidelines(schema_path: Path | None) -> None:
     """Print the annotator guidelines (HTML) generated from the schema."""

@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from curation import __version__
-from curation.cli.base import cli, echo_json, json_option, reports_errors, say
+from curation.cli.base import cli, echo_json, json_option, reports_errors, say, schema_option
 
 # --- release -------------------------------------------------------------------------------
 
@@ -47,8 +47,7 @@ from curation.cli.base import cli, echo_json, json_option, reports_errors, say
               help="Tokenizer rule of the tokens config: 2 cuts the clitic 's off English words, 1 does not "
                    "(default: 2, the current rule; 1 rebuilds a release cut before rule 2, such as "
                    "geonews-ie 1.0.0).")  # fmt: skip
-@click.option("--schema", "schema_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Schema file (default: schemas/schema.json).")  # fmt: skip
+@schema_option()
 @click.option("--decisions", "decisions_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Decisions file that resolved the open conflicts (see curation adjudicate --decisions); kept in "
                    "source/ and its reasons in source/decisions.parquet.")  # fmt: skip
@@ -151,9 +150,8 @@ def scoring_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """--split, --schema, --bootstrap, --seed, --format and --json, shared by evaluate and compare."""
     for option in reversed((
         click.option("--split", default="test", show_default=True, help="Split of the gold to score against."),
-        click.option("--schema", "schema_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-                     help="Schema giving the types and symmetric relations (default: the release's "
-                          "source/schema.json, else schemas/schema.json)."),
+        schema_option("Schema giving the types and symmetric relations (default: the release's "
+                      "source/schema.json, else schemas/schema.json)."),
         click.option("--bootstrap", "resamples", type=click.IntRange(min=0), default=DEFAULT_RESAMPLES,
                      show_default=True, help="Document-level bootstrap resamples for the 95% intervals; 0 turns "
                                              "them off."),

@@ -15,6 +15,7 @@ from curation.cli.base import (
     project_option,
     reports_errors,
     say,
+    schema_option,
 )
 
 # --- validate ------------------------------------------------------------------------------
@@ -39,13 +40,7 @@ def _parse_severities(values: tuple[str, ...]) -> dict[str, str]:
     metavar="CODE=LEVEL",
     help="Make a check an error or a warning, e.g. --severity V005=error (repeatable).",
 )
-@click.option(
-    "--schema",
-    "schema_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Schema file (default: schemas/schema.json).",
-)
+@schema_option()
 @json_option
 @reports_errors  # fmt: skip
 def validate_command(snapshot: Path, severity: tuple[str, ...], schema_path: Path | None, as_json: bool) -> None:
@@ -73,10 +68,7 @@ def validate_command(snapshot: Path, severity: tuple[str, ...], schema_path: Pat
 
 
 _snapshot_argument = click.argument("snapshot", type=click.Path(dir_okay=False, path_type=Path))
-_schema_option = click.option(
-    "--schema", "schema_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-    help="Schema file saying which relation types are symmetric (default: schemas/schema.json).",
-)  # fmt: skip
+_schema_option = schema_option("Schema file saying which relation types are symmetric (default: schemas/schema.json).")
 
 
 @cli.command("agreement")
