@@ -59,7 +59,7 @@ from curation.review.conflicts import (
     where_span,
     whole_item,
 )
-from curation.review.decisions import Decisions, DecisionsError, coverage_problems, resolve
+from curation.review.decisions import Decisions, DecisionsError, Entry, coverage_problems, resolve
 from curation.review.pairwise import oriented
 
 MentionKey = tuple[int, int, str]
@@ -197,37 +197,35 @@ def _decided(document: Document, voters: Sequence[Annotation], truths: Sequence[
         raise DecisionsError([f"{decisions.source}: document {doc_id} has a ground truth in Label Studio that differs "
                               "from what the decisions give. Apply the decisions again (`curation adjudicate "
                               "SNAPSHOT --decisions FILE --push`) or fix the file, then pull again."])  # fmt: skip
+    # What each voter marked, computed once: (mention keys, relation keys) as _content gives them.
+    marked: list[tuple[str, set[tuple], set[tuple]]] = []
+    for a in voters:
+        mentions, relations = _content(a, schema)
+        marked.append((a.annotation_id, set(mentions), set(relations)))
+    review_ids = tuple(sorted(a.annotation_id for a in truths))
     by_id = resolved.mention_by_id()
-    decisions_log = []
-    for m in resolved.mentions:
-        entry = resolution.mention_entries.get((m.start, m.end, m.type, m.entity_id))
-        have = tuple(sorted(a.annotation_id for a in voters
-                            if any(_key(x) == _key(m) and x.entity_id == m.entity_id for x in a.mentions)))  # fmt: skip
-        if entry is None:
-            decisions_log.append(Decision(doc_id, "mention", m.id, "unanimous", have))
-        else:
-            sources = have or tuple(sorted(a.annotation_id for a in truths))
-            decisions_log.append(Decision(doc_id, "mention", m.id, "decision", sources, entry.reason))
+    items: list[tuple[str, str, tuple, Entry | None]] = [
+        (
+            "mention",
+            m.id,
+            (m.start, m.end, m.type, m.entity_id or ""),
+            resolution.mention_entries.get((m.start, m.end, m.type, m.entity_id)),
+        )
+        for m in resolved.mentions
+    ]
     for r in resolved.relations:
         rkey = (r.type, *oriented(r.type, _key(by_id[r.head]), _key(by_id[r.tail]), schema))
-        entry = resolution.relation_entries.get(rkey)
-        have = tuple(sorted(a.annotation_id for a in voters if rkey in _relation_keys(a, schema)))
+        items.append(("relation", r.id, rkey, resolution.relation_entries.get(rkey)))
+    decisions_log = []
+    for kind, item_id, key, entry in items:
+        have = tuple(sorted(aid for aid, mentions, relations in marked
+                            if key in (mentions if kind == "mention" else relations)))  # fmt: skip
         if entry is None:
-            decisions_log.append(Decision(doc_id, "relation", r.id, "unanimous", have))
+            decisions_log.append(Decision(doc_id, kind, item_id, "unanimous", have))
         else:
-            sources = have or tuple(sorted(a.annotation_id for a in truths))
-            decisions_log.append(Decision(doc_id, "relation", r.id, "decision", sources, entry.reason))
+            decisions_log.append(Decision(doc_id, kind, item_id, "decision", have or review_ids, entry.reason))
     gold = GoldDocument(document, resolved.mentions, resolved.relations, "adjudicated", len(voters))
     return _Outcome(gold=gold, decisions=tuple(decisions_log), rejected=outcome.rejected)
-
-
-def _relation_keys(a: Annotation, schema: Schema) -> set[RelationKey]:
-    by_id = a.mention_by_id()
-    return {
-        (r.type, *oriented(r.type, _key(by_id[r.head]), _key(by_id[r.tail]), schema))
-        for r in a.relations
-        if r.head in by_id and r.tail in by_id
-    }
 
 
 def _content(a: Annotation, schema: Schema) -> tuple:
