@@ -156,6 +156,9 @@ def whole_process(conn: Connection, docs: list[Document], rounds: int) -> None:
         corpus.write_text("".join(json.dumps(d.to_dict(), ensure_ascii=False) + "\n" for d in docs), encoding="utf-8")
         env = {**os.environ, "LABEL_STUDIO_URL": conn.url, "LABEL_STUDIO_API_KEY": conn.token,
                "PYTHONPATH": str(ROOT), "CURATION_CACHE_DIR": str(Path(tmp) / "cache")}  # fmt: skip
+        # as installed: bytecode compiled once (pip does it at install), not at each start
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "curation")], env=env, check=True)
         stamp, best = f"{int(time.time())}", {}
 
         def run(name: str, argv: list[str]) -> None:
