@@ -23,8 +23,6 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -142,6 +140,9 @@ def _pid_alive(pid: int) -> bool:
 
 
 def _healthy(url: str, timeout: float = 2.0) -> bool:
+    import urllib.error  # here: every command imports this module, few poll the server's health
+    import urllib.request
+
     try:
         with urllib.request.urlopen(f"{url}/health", timeout=timeout) as resp:
             return resp.status == 200
