@@ -102,6 +102,13 @@ def _compare(
         if not tasks:
             new.add(doc_id)
             continue
+        if len(tasks) == 1:  # the usual case, first: a re-push compares every article
+            if tasks[0].text_sha256 == sha:
+                unchanged.append(doc_id)
+                task_of[doc_id] = tasks[0].id
+            else:
+                changed.append((doc_id, tasks[0].id))
+            continue
         same = [t for t in tasks if t.text_sha256 == sha]
         if same:
             unchanged.append(doc_id)
