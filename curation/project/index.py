@@ -13,8 +13,10 @@ A stat is kept only when the file was last changed more than :data:`RACY_SECONDS
 was read (git's "racily clean" rule): a file written again within the same clock tick could
 keep its size and times, so such a file is read again by the next push, which keeps it then.
 The ctime cannot be set back by hand (``touch -d`` changes it), so a file rewritten with its
-old size and mtime is still seen. The files hold doc_ids and hashes only, in the push cache
-folder; deleting them is always safe.
+old size and mtime is still seen. The rule assumes file times finer than a second (ext4, XFS,
+Btrfs, APFS, NTFS); on FAT (2 s) delete the index folder after editing a corpus within two
+seconds of a push. The files hold doc_ids and hashes only, in the push cache folder (``corpus/``
+beside ``push/``); deleting them is always safe.
 """
 
 from __future__ import annotations

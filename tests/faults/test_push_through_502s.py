@@ -38,3 +38,6 @@ def test_push_of_new_articles_through_502s_imports_each_once(server, unique_titl
     imports = Counter(kind for kind, method, path in chaos.log if method == "POST" and "/import?" in path)
     assert set(imports) == {"refused", "502 after"}, chaos.log  # imports failed before and after the server acted
     assert sum(imports.values()) >= 3, imports
+    faults = ", ".join(f"{k} {v}" for k, v in sorted(chaos.injected.items()))  # the closing note: pytest -s
+    print(f"push of {len(ARTICLES)} new articles: {chaos.requests} requests, "
+          f"{sum(chaos.injected.values())} faults survived ({faults}; imports {sum(imports.values())})")  # fmt: skip
