@@ -29,10 +29,11 @@ goals (push >= 0.9x the plain script, re-push <= 5% of the push)::
 A re-push of an unchanged corpus reads no article (the corpus index knows the files by their
 stats), imports no ``requests`` (its two reads go through ``http.client``) and asks for the
 project and its task stamp at the same time: it costs the interpreter's start, curation's
-imports (about 0.1 s of CPU) and the slower of its two reads. Measured on this repository's
-2-core machine while it ran four other test suites (so every figure is several times its
-quiet value; see docs/benchmarks.md for the rows): re-push 1.86 s wall / 0.67 s CPU before
-(21.7% of the push), 1.05 s / 0.25 s after (10.4%).
+imports (about 0.1 s of CPU) and the slower of its two reads. Measured with ``--rounds 3
+--data-dir`` on this repository's 2-core machine while it also ran four other test suites
+(load average 6-9, so every wall time is several times its quiet value; docs/benchmarks.md
+has the rows): re-push 2.92 s wall / 0.76 s CPU before (20.8% of the push), 0.96 s / 0.22 s
+after (9.0%; 5% missed: the 0.74 s it waits is Label Studio answering its two reads).
 
 Unless ``--data-dir`` names the data dir of a running server, the script starts its own
 (about 30 s) in a temporary folder and stops it::
