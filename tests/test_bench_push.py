@@ -40,8 +40,14 @@ def test_bench_push_whole_process_runs_tiny(label_studio_server):
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0] == "20 articles as a JSONL corpus, each method a new process, best of 1 round"
-    assert [line[:46].strip() for line in lines[2:5]] == [
+    assert lines[0] == (
+        "20 articles as a JSONL corpus, each method a new process, best of 1 round; "
+        "CPU: the process's own (user + system), the rest is waiting"
+    )
+    assert lines[1].split() == ["process", "seconds", "CPU", "s"]
+    assert [line[:46].strip() for line in lines[2:6]] == [
         "plain script: POST /import, 1,000 per request", "curation push", "curation push again (nothing new)",
+        "python -c pass (the interpreter's start)",
     ]  # fmt: skip
-    assert [line.split(": ")[1] for line in lines[5:]] == ["push >= 0.9x the plain script", "re-push <= 5% of the push"]
+    assert all(len(line[46:].split()) == 2 for line in lines[2:6]), lines  # seconds and CPU seconds
+    assert [line.split(": ")[1] for line in lines[6:]] == ["push >= 0.9x the plain script", "re-push <= 5% of the push"]

@@ -211,14 +211,16 @@ def push_command(corpus: Path, project_title: str, predictions: Path | None, ove
     each article as a task with its metadata and the sha256 of its text. An article whose text
     changed after it was pushed is refused (never duplicated, never replaced).
     """
-    from curation.core.corpus import load_corpus
     from curation.labelstudio.server import resolve_connection
+    from curation.project.cache import default_cache_dir
+    from curation.project.index import open_corpus
     from curation.project.push import push
 
-    documents = load_corpus(corpus)  # bad input is reported before any server is needed
+    # bad input is reported before any server is needed; an unchanged corpus is not read again
+    opened = open_corpus(corpus, default_cache_dir())
     with ProgressBars(show_progress(quiet)) as bars:
         report = push(
-            resolve_connection(data_dir=data_dir, as_user=as_user), corpus=documents, project_title=project_title,
+            resolve_connection(data_dir=data_dir, as_user=as_user), corpus=opened, project_title=project_title,
             predictions=predictions, overlap=overlap, update_config=update_config, dry_run=dry_run, progress=bars,
         )  # fmt: skip
     if not quiet:

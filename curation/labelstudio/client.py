@@ -28,30 +28,30 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-import requests
-
 from curation.core.errors import LabelStudioError
 from curation.labelstudio.server import Connection
 from curation.labelstudio.transport import (
     CONNECT_TIMEOUT,
     READ_TIMEOUT,
-    TRANSIENT_ERRORS,
     TRANSIENT_STATUS,
+    Answer,
     LabelStudioDisconnected,
     LabelStudioServerError,
     LabelStudioTimeout,
+    Response,
     UncertainOutcome,
     detail,
     read_timeout,
     send,
     session_request,
+    transient_errors,
     unreachable,
 )
 
 __all__ = [
-    "CONNECT_TIMEOUT", "READ_TIMEOUT", "TRANSIENT_ERRORS", "TRANSIENT_STATUS", "LabelStudioDisconnected",
+    "CONNECT_TIMEOUT", "READ_TIMEOUT", "TRANSIENT_STATUS", "LabelStudioDisconnected",
     "LabelStudioServerError", "LabelStudioTimeout", "Retry", "UncertainOutcome", "authorization", "detail",
-    "download", "gave_up", "read", "read_timeout", "request", "retrying", "session_request", "unreachable", "update",
+    "download", "gave_up", "read", "read_timeout", "request", "retrying", "session_request", "transient_errors", "unreachable", "update",
     "write",
 ]  # fmt: skip
 
@@ -109,7 +109,7 @@ def request(
     body: bytes | None = None,
     timeout: float = READ_TIMEOUT,
     ok: Iterable[int] = (200, 201, 204),
-) -> requests.Response:
+) -> Response:
     """One HTTP request to the Label Studio API, tried once; ``what`` names the action for error
     messages. The adapter goes through :func:`read`, :func:`update` and :func:`write` instead
     (tests use this one to act as a person would in the browser)."""
@@ -167,7 +167,7 @@ def _how(exc: LabelStudioError) -> str | None:
         return status.group(0) if status else "server error"
     if isinstance(exc, LabelStudioDisconnected):
         return "connection broken"
-    if isinstance(exc.__cause__, TRANSIENT_ERRORS):
+    if isinstance(exc.__cause__, transient_errors()):
         return "no connection"
     return None
 
@@ -184,7 +184,7 @@ def retrying(conn: Connection, what: str, retry: Retry, attempt: Callable[[], T]
             if how is None:
                 raise
             last = how
-        except TRANSIENT_ERRORS as exc:
+        except transient_errors() as exc:
             last = f"connection broken ({type(exc).__name__})"
         else:
             status_code = getattr(response, "status_code", None)
@@ -208,7 +208,7 @@ def read(
     params: Mapping[str, Any] | None = None,
     timeout: float = READ_TIMEOUT,
     retry: Retry | None = None,
-) -> requests.Response:
+) -> Response:
     """``GET path``, tried again after transient failures."""
     return retrying(conn, what, retry or Retry(), lambda: send(
         conn, "GET", path, what=what, params=params, timeout=timeout, ok=(200,), headers=_auth(conn)
@@ -224,7 +224,7 @@ def update(
     json_body: Any,
     timeout: float = READ_TIMEOUT,
     retry: Retry | None = None,
-) -> requests.Response:
+) -> Response:
     """An idempotent write (``PATCH``/``PUT`` of fields to values), tried again after transient failures."""
     if method not in ("PATCH", "PUT"):
         raise ValueError(f"update() sends PATCH or PUT, not {method}: use write() with a look")
@@ -239,7 +239,7 @@ def write(
     *,
     what: str,
     look: Callable[[UncertainOutcome], T | None],
-    parse: Callable[[requests.Response], T],
+    parse: Callable[[Response], T],
     json_body: Any = None,
     body: bytes | Callable[[], bytes] | None = None,
     params: Mapping[str, Any] | None = None,
@@ -296,7 +296,7 @@ def download(
     """
     received = 0
 
-    def attempt() -> requests.Response:
+    def attempt() -> Response:
         nonlocal received
         headers = {"Authorization": authorization(conn), "Accept-Encoding": "identity"}
         if received:
@@ -318,6 +318,7 @@ def download(
                     )
                 return response
             # read1 hands over whatever has arrived, so a broken connection loses no received byte
+            assert not isinstance(response, Answer)  # a stream is read through requests
             while data := response.raw.read1(chunk_size):
                 on_chunk(received, data)
                 received += len(data)

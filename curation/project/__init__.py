@@ -6,6 +6,7 @@ Built on the :mod:`curation.labelstudio` adapter and the core.
 - :mod:`~curation.project.plan`            what a push would create, skip or refuse (by content hash)
 - :mod:`~curation.project.chunks`          imports in chunks, looked up before a retry (no duplicates)
 - :mod:`~curation.project.cache`           the push cache: task ids and hashes, never text
+- :mod:`~curation.project.index`           the corpus index: an unchanged corpus is not read again
 - :mod:`~curation.project.preannotations`  the pre-annotation file, checked against the schema
 - :mod:`~curation.project.dictionary`      the alias matcher: a release's entities found in texts (pure)
 - :mod:`~curation.project.pull`            ``curation pull``: an export snapshot, written atomically

@@ -6,7 +6,9 @@ sha256 are computed, then its tasks are read back one at a time (never the whole
 memory) and checked. A task whose annotations or predictions are not all in the snapshot
 (its counters say how many it has, skipped ones included; predictions must be full objects,
 not ids) is read again from the API and merged in. Then the file is renamed over ``out``
-and ``out.sha256`` is written beside it (``sha256sum -c`` format). Transient failures are
+and ``out.sha256`` is written beside it (``sha256sum -c`` format). The temporary files are named
+``.<out name>.<pid>.*.part``: a pull that was killed leaves one behind, and the next pull into
+the same folder removes those of processes that are gone. Transient failures are
 retried with backoff; see :class:`curation.labelstudio.Retry`. The snapshot is created
 readable by its owner only: it holds unpublished annotations.
 """
@@ -176,9 +178,9 @@ def merge_task(task: dict[str, Any], full: Mapping[str, Any]) -> dict[str, Any]:
     return {**task, "annotations": sorted(annotations, key=lambda a: a["id"]), "predictions": predictions}
 
 
-def _repair(path: Path, out_dir: Path, repairs: dict[int, dict[str, Any]]) -> tuple[Path, str, int, _Tally]:
+def _repair(path: Path, beside: Path, repairs: dict[int, dict[str, Any]]) -> tuple[Path, str, int, _Tally]:
     """Rewrite the snapshot (streaming) with the repaired tasks; return the new file and its sha256."""
-    fd, name = tempfile.mkstemp(dir=out_dir, prefix=".curation-pull-", suffix=".json.part")
+    fd, name = _temporary(beside)
     digest, size, tally = hashlib.sha256(), 0, _Tally()
     with os.fdopen(fd, "wb") as out, open(path, "rb") as source:
         for index, task in enumerate(iter_tasks(source, str(path))):
@@ -197,8 +199,27 @@ def _repair(path: Path, out_dir: Path, repairs: dict[int, dict[str, Any]]) -> tu
     return Path(name), digest.hexdigest(), size + len(tail), tally
 
 
+def _temporary(path: Path) -> tuple[int, str]:
+    """A new temporary file beside ``path``, named after it and this process."""
+    return tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.{os.getpid()}.", suffix=".part")
+
+
+def _remove_stale(path: Path) -> None:
+    """Remove the temporary files that killed pulls into ``path`` left (their process is gone)."""
+    for part in path.parent.glob(f".{path.name}.*.part"):
+        pid = part.name[len(path.name) + 2 :].split(".", 1)[0]
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            part.unlink(missing_ok=True)
+        except OSError:
+            pass  # alive, under another user
+
+
 def _write_atomically(path: Path, text: str) -> None:
-    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    fd, name = _temporary(path)
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         handle.write(text)
     os.replace(name, path)
@@ -220,11 +241,13 @@ def pull(
         raise SnapshotError(f"{out} is a directory. Give --out a file name such as {out / 'snapshot.json'}.")
     if not out.parent.is_dir():
         raise SnapshotError(f"Folder {out.parent} does not exist. Create it, or choose another --out.")
+    _remove_stale(out)
+    _remove_stale(sha256_path(out))
     project = find_project_retrying(conn, project_title, retry=retry)
     if progress:
         progress("export", 0, None)
     snapshot = create_snapshot(conn, project.id, retry=retry)
-    fd, part = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".part")
+    fd, part = _temporary(out)
     temporary = [Path(part)]
     try:
         with os.fdopen(fd, "w+b") as handle:
@@ -239,7 +262,7 @@ def pull(
                 repairs[task_id] = task_in_full(conn, task_id, retry=retry)
                 if progress:
                     progress("repair", done, len(repaired))
-            fixed, sha, size, tally = _repair(temporary[0], out.parent, repairs)
+            fixed, sha, size, tally = _repair(temporary[0], out, repairs)
             temporary.append(fixed)
         os.replace(temporary[-1], out)
         _write_atomically(sha256_path(out), f"{sha}  {out.name}\n")
