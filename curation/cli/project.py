@@ -12,6 +12,7 @@ from curation.cli.base import (
     cli,
     data_dir_option,
     echo_json,
+    jobs_option,
     json_option,
     project_option,
     quiet_option,
@@ -174,13 +175,14 @@ def server_users(data_dir: Path, as_json: bool) -> None:
     help="Apply the schema's label config when the project's differs (otherwise the push stops).",
 )
 @click.option("--dry-run", is_flag=True, help="Show what would happen; change nothing.")
+@jobs_option("Import requests sent at once, each over its own connection.")
 @json_option
 @quiet_option
 @data_dir_option
 @as_option
 @reports_errors  # fmt: skip
 def push_command(corpus: Path, project_title: str, predictions: Path | None, overlap: int | None,
-                 update_config: bool, dry_run: bool, as_json: bool, quiet: bool, data_dir: Path,
+                 update_config: bool, dry_run: bool, jobs: int | None, as_json: bool, quiet: bool, data_dir: Path,
                  as_user: str | None) -> None:  # fmt: skip
     """Put the corpus into Label Studio for annotation; running it again imports only what is new.
 
@@ -189,6 +191,7 @@ def push_command(corpus: Path, project_title: str, predictions: Path | None, ove
     changed after it was pushed is refused (never duplicated, never replaced).
     """
     from curation.core.corpus import load_corpus
+    from curation.labelstudio.jobs import default_jobs
     from curation.labelstudio.server import resolve_connection
     from curation.project.push import push
 
@@ -197,6 +200,7 @@ def push_command(corpus: Path, project_title: str, predictions: Path | None, ove
         report = push(
             resolve_connection(data_dir=data_dir, as_user=as_user), corpus=documents, project_title=project_title,
             predictions=predictions, overlap=overlap, update_config=update_config, dry_run=dry_run, progress=bars,
+            jobs=jobs or default_jobs(data_dir),
         )  # fmt: skip
     if not quiet:
         for note in report.notes:
