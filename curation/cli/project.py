@@ -222,25 +222,28 @@ def push_command(corpus: Path, project_title: str, predictions: Path | None, ove
     help="Snapshot file to write (Label Studio JSON export); FILE.sha256 is written beside it.",
 )
 @project_option
+@jobs_option("Export shards (task-id ranges) built and downloaded at once; 1: one export of the whole project.")
 @data_dir_option
 @quiet_option
 @reports_errors  # fmt: skip
-def pull_command(out: Path, project_title: str, data_dir: Path, quiet: bool) -> None:
+def pull_command(out: Path, project_title: str, jobs: int | None, data_dir: Path, quiet: bool) -> None:
     """Snapshot a project: every task, annotation (skipped ones too) and prediction, in full.
 
     Written atomically (temporary file, then rename) with its sha256 in FILE.sha256.
     Transient failures are retried with backoff.
     """
+    from curation.labelstudio.jobs import default_jobs
     from curation.labelstudio.server import resolve_connection
     from curation.project.pull import pull
 
     bars = ProgressBars(
         show_progress(quiet),
-        units={"download": "B"},
+        units={"download": "B", "shards": " shards"},
         announcements={"export": "Label Studio is building the snapshot (about 30 s per 10,000 annotated tasks)..."},
     )
     with bars:
-        report = pull(resolve_connection(data_dir=data_dir), project_title=project_title, out=out, progress=bars)
+        report = pull(resolve_connection(data_dir=data_dir), project_title=project_title, out=out, progress=bars,
+                      jobs=jobs or default_jobs(data_dir))  # fmt: skip
     if not quiet:
         if report.repaired_tasks:
             say(f"Read {len(report.repaired_tasks)} tasks again from the API: the export lacked some of their "

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from curation.core.errors import LabelStudioError
-from curation.labelstudio.client import Retry, download, read, write
+from curation.labelstudio.client import Retry, download, read, remove, write
 from curation.labelstudio.server import Connection
 
 #: Without Redis, Label Studio builds the whole snapshot inside the create call (about 30 s
@@ -45,13 +45,21 @@ class ExportSnapshot:
 
 
 def create_snapshot(
-    conn: Connection, project_id: int, *, retry: Retry | None = None, timeout: float = EXPORT_TIMEOUT
+    conn: Connection,
+    project_id: int,
+    *,
+    retry: Retry | None = None,
+    timeout: float = EXPORT_TIMEOUT,
+    view: int | None = None,
 ) -> ExportSnapshot:
-    """Ask Label Studio to build a JSON export snapshot of the project (see :data:`SNAPSHOT_OPTIONS`).
+    """Ask Label Studio to build a JSON export snapshot of the project (see :data:`SNAPSHOT_OPTIONS`),
+    or of the tasks that ``view`` shows.
 
     Sent again after an uncertain outcome without looking: a second snapshot costs only disk."""
     what = f"create an export snapshot of project {project_id}"
-    body = {"title": f"curation pull {time.strftime('%Y-%m-%d %H:%M:%S')}", **SNAPSHOT_OPTIONS}
+    body: dict[str, Any] = {"title": f"curation pull {time.strftime('%Y-%m-%d %H:%M:%S')}", **SNAPSHOT_OPTIONS}
+    if view is not None:
+        body["task_filter_options"] = {"view": view}
     export = write(
         conn, f"/api/projects/{project_id}/exports/", what=what, json_body=body, timeout=timeout, ok=(201,),
         retry=retry, look=lambda _: None, parse=lambda response: response.json(),
@@ -88,6 +96,12 @@ def download_snapshot(
         what=f"download export snapshot {snapshot.id} of project {snapshot.project_id}",
         params={"exportType": "JSON"}, retry=retry, chunk_size=chunk_size,
     )  # fmt: skip
+
+
+def delete_snapshot(conn: Connection, snapshot: ExportSnapshot, *, retry: Retry | None = None) -> None:
+    """Delete an export snapshot and its file on the server (one already gone is fine)."""
+    remove(conn, f"/api/projects/{snapshot.project_id}/exports/{snapshot.id}",
+           what=f"delete export snapshot {snapshot.id} of project {snapshot.project_id}", retry=retry)  # fmt: skip
 
 
 def task_in_full(conn: Connection, task_id: int, *, retry: Retry | None = None) -> dict[str, Any]:
