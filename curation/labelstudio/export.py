@@ -34,6 +34,11 @@ SNAPSHOT_OPTIONS = {
 }
 
 
+class SnapshotFailed(LabelStudioError):
+    """Label Studio gave up building a snapshot (status ``failed``; SQLite answers "database is
+    locked" to exports built at once, for instance): asking again may work."""
+
+
 @dataclass(frozen=True)
 class ExportSnapshot:
     """A snapshot Label Studio built: its id, and the md5 of its file (to check the download)."""
@@ -70,7 +75,7 @@ def create_snapshot(
         look = f"check export snapshot {export['id']} of project {project_id}"
         export = read(conn, f"/api/projects/{project_id}/exports/{export['id']}", what=look, retry=retry).json()
     if export.get("status") != "completed":
-        raise LabelStudioError(
+        raise (SnapshotFailed if export.get("status") == "failed" else LabelStudioError)(
             f"Label Studio could not build the export snapshot of project {project_id} (status "
             f"{export.get('status')!r}). See the server log, then run the command again."
         )

@@ -26,6 +26,7 @@ from typing import Any
 
 from curation import labelstudio as ls
 from curation.core.errors import SnapshotError
+from curation.labelstudio.export import SnapshotFailed
 from curation.labelstudio.server import Connection
 from curation.labelstudio.views import VIEW_TITLE, create_view, delete_view, id_range, task_id_at
 
@@ -119,7 +120,14 @@ def _shard(
     """Export the tasks with ``low <= id < high`` into a temporary file in ``folder``."""
     view = create_view(conn, project_id, title=title, filters=id_range(low, high), retry=retry)
     try:
-        snapshot = ls.create_snapshot(conn, project_id, retry=retry, view=view)  # waits until it is built
+        for number in range(1, retry.tries + 1):
+            try:
+                snapshot = ls.create_snapshot(conn, project_id, retry=retry, view=view)  # waits until it is built
+                break
+            except SnapshotFailed:  # the server gave up on it (SQLite: "database is locked"): ask again
+                if number == retry.tries:
+                    raise
+                retry.pause(number)
     finally:
         delete_view(conn, view, retry=retry)
     fd, name = tempfile.mkstemp(dir=folder, prefix=".curation-shard-", suffix=".json.part")

@@ -368,3 +368,17 @@ def test_cli_pull_in_shards_prints_the_same_line(project, label_studio, tmp_path
         assert line.startswith(
             f"OUT: 4 tasks, 6 annotations (1 skipped, 1 ground truth), 1 predictions, {size} bytes, "
         )
+
+
+def test_a_shard_whose_export_failed_is_asked_again(project, label_studio, tmp_path):
+    """SQLite answers "database is locked" to exports built at once: Label Studio marks the
+    snapshot failed; the shard asks for it again (once here), and the pull is complete."""
+    faults = [Fault("POST", r"/exports/$", answer=lambda body: {**body, "status": "failed"})]
+    with FaultProxy(label_studio.url, faults) as proxy:
+        report = pull(Connection(proxy.url, label_studio.token), project_title=project["title"],
+                      out=tmp_path / "s.json", retry=FAST, jobs=2)  # fmt: skip
+    creates = [p for m, p, _ in proxy.log if m == "POST" and p.endswith("/exports/")]
+    assert len(creates) == 3  # two shards, one of them twice
+    assert (report.shards, report.tasks, report.annotations) == (2, 4, 6)
+    one = pull(label_studio, project_title=project["title"], out=tmp_path / "one.json")
+    assert comparable(tmp_path / "s.json") == comparable(tmp_path / "one.json") and one.tasks == 4
