@@ -105,12 +105,14 @@ class ChunkImporter:
         error: BaseException | None = None
         with futures.ThreadPoolExecutor(max_workers=self.jobs, thread_name_prefix="curation-push") as pool:
             running: dict[futures.Future, int] = {}
+            alone: set[futures.Future] = set()  # running chunks that carry predictions
 
             def collect() -> None:
                 nonlocal done_count, error
                 finished, _ = futures.wait(running, return_when=futures.FIRST_COMPLETED)
                 for future in finished:
                     index = running.pop(future)
+                    alone.discard(future)
                     try:
                         results[index] = future.result()
                     except BaseException as exc:  # the first failure is raised once every lane stopped
@@ -120,14 +122,16 @@ class ChunkImporter:
                     on_chunk(done_count)
 
             for index, chunk in enumerate(chunks):  # serializing this chunk overlaps with sending the others
-                room = 1 if chunk.predictions else self.jobs
+                room = 1 if chunk.predictions or alone else self.jobs
                 while running and len(running) >= room and error is None:
                     collect()
+                    room = 1 if chunk.predictions or alone else self.jobs
                 if error is not None:
                     break
-                running[pool.submit(self.send, chunk)] = index
-                while chunk.predictions and running and error is None:
-                    collect()
+                future = pool.submit(self.send, chunk)
+                running[future] = index
+                if chunk.predictions:
+                    alone.add(future)
             while running:
                 collect()
         if error is not None:
