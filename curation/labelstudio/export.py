@@ -56,18 +56,24 @@ def create_snapshot(
     retry: Retry | None = None,
     timeout: float = EXPORT_TIMEOUT,
     view: int | None = None,
+    title: str | None = None,
 ) -> ExportSnapshot:
     """Ask Label Studio to build a JSON export snapshot of the project (see :data:`SNAPSHOT_OPTIONS`),
     or of the tasks that ``view`` shows.
 
-    Sent again after an uncertain outcome without looking: a second snapshot costs only disk."""
+    After an uncertain outcome, a snapshot with a unique ``title`` is looked for first (it may
+    still be building: it is waited for, not built twice); without a title the request is sent
+    again without looking: a second snapshot costs only disk."""
     what = f"create an export snapshot of project {project_id}"
-    body: dict[str, Any] = {"title": f"curation pull {time.strftime('%Y-%m-%d %H:%M:%S')}", **SNAPSHOT_OPTIONS}
+    title = title or f"curation pull {time.strftime('%Y-%m-%d %H:%M:%S')}"
+    body: dict[str, Any] = {"title": title, **SNAPSHOT_OPTIONS}
     if view is not None:
         body["task_filter_options"] = {"view": view}
+    unique = title if view is not None else None
     export = write(
         conn, f"/api/projects/{project_id}/exports/", what=what, json_body=body, timeout=timeout, ok=(201,),
-        retry=retry, look=lambda _: None, parse=lambda response: response.json(),
+        retry=retry, look=lambda _: find_snapshot(conn, project_id, unique, retry=retry) if unique else None,
+        parse=lambda response: response.json(),
     )  # fmt: skip
     deadline = time.monotonic() + timeout
     while export.get("status") in ("created", "queued", "in_progress") and time.monotonic() < deadline:
@@ -81,6 +87,14 @@ def create_snapshot(
         )
     return ExportSnapshot(int(export["id"]), project_id, str(export.get("md5") or ""),
                           int((export.get("counters") or {}).get("task_number") or 0))  # fmt: skip
+
+
+def find_snapshot(conn: Connection, project_id: int, title: str, *, retry: Retry | None = None) -> dict | None:
+    """The newest export snapshot of the project titled ``title`` (as Label Studio lists it), or ``None``."""
+    what = f"list the export snapshots of project {project_id}"
+    exports = read(conn, f"/api/projects/{project_id}/exports/", what=what, retry=retry).json()
+    found = [e for e in exports if e.get("title") == title]
+    return max(found, key=lambda e: int(e["id"])) if found else None
 
 
 def download_snapshot(

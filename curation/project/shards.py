@@ -122,7 +122,9 @@ def _shard(
     try:
         for number in range(1, retry.tries + 1):
             try:
-                snapshot = ls.create_snapshot(conn, project_id, retry=retry, view=view)  # waits until it is built
+                snapshot = ls.create_snapshot(  # waits until it is built; looked for by title after a timeout
+                    conn, project_id, retry=retry, view=view, title=f"{title} try {number}"
+                )
                 break
             except SnapshotFailed:  # the server gave up on it (SQLite: "database is locked"): ask again
                 if number == retry.tries:

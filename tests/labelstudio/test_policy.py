@@ -125,7 +125,7 @@ def test_the_adapter_request_paths_are_the_ones_listed():
         ],
         "curation/labelstudio/export.py": [
             "create_snapshot -> client.read", "create_snapshot -> client.write", "delete_snapshot -> client.remove",
-            "download_snapshot -> client.download", "task_in_full -> client.read",
+            "download_snapshot -> client.download", "find_snapshot -> client.read", "task_in_full -> client.read",
         ],
         "curation/labelstudio/predictions.py": [
             "import_predictions -> client.write", "model_versions -> client.read", "prediction_keys -> client.read",
