@@ -35,11 +35,15 @@ imports (about 0.1 s of CPU) and the slower of its two reads. Measured with ``--
 has the rows): re-push 2.92 s wall / 0.76 s CPU before (20.8% of the push), 0.96 s / 0.22 s
 after (9.0%; 5% missed: the 0.74 s it waits is Label Studio answering its two reads).
 
-Unless ``--data-dir`` names the data dir of a running server, the script starts its own
-(about 30 s) in a temporary folder and stops it::
+``--jobs N`` adds a row to ``--whole-process``: ``curation push --jobs N`` into another new
+project (the other pushes run with ``--jobs 1``), with the goals of issue 16 on a PostgreSQL
+server (>= 1.3x ``--jobs 1``, >= 0.9x the plain script); ``--kb`` sets the articles' size.
+Unless ``--data-dir`` names the data dir of a running server (the local SQLite or PostgreSQL
+one), the script starts its own (about 30 s) in a temporary folder and stops it::
 
     .venv/bin/python bench/push.py              # 10,000 articles
     .venv/bin/python bench/push.py --n 200      # quick
+    .venv/bin/python bench/push.py --whole-process --n 2000 --kb 10 --jobs 4 --data-dir .labelstudio
 """
 
 from __future__ import annotations
@@ -74,14 +78,14 @@ LATIN = "the president met minister summit missile launch satellite talks Moscow
 ARABIC = "الرئيس التقى وزير القمة صاروخ إطلاق قمر محادثات موسكو بيونغ يانغ فوستوشني الفضائية".split()
 
 
-def synthetic_articles(n: int, seed: int = 7) -> list[Document]:
-    """``n`` articles of ~4 KB (UTF-8): alternating Arabic and English, each with words of both scripts."""
+def synthetic_articles(n: int, seed: int = 7, kb: float = 4.0) -> list[Document]:
+    """``n`` articles of ~``kb`` KB (UTF-8): alternating Arabic and English, each with words of both scripts."""
     rng = random.Random(seed)
     docs = []
     for i in range(n):
         main, other = (ARABIC, LATIN) if i % 2 else (LATIN, ARABIC)
         words, size = [], 0
-        while size < 4000:
+        while size < kb * 1000:
             word = rng.choice(other if rng.random() < 0.15 else main)
             words.append(word)
             size += len(word.encode("utf-8")) + 1
@@ -164,7 +168,7 @@ for start in range(0, len(tasks), 1000):
 """
 
 
-def whole_process(conn: Connection, docs: list[Document], rounds: int) -> None:
+def whole_process(conn: Connection, docs: list[Document], rounds: int, jobs: int | None = None) -> None:
     """The --whole-process comparison (see the module docstring)."""
     with tempfile.TemporaryDirectory(prefix="bench-push-process-") as tmp:
         corpus = Path(tmp) / "corpus.jsonl"
@@ -186,18 +190,28 @@ def whole_process(conn: Connection, docs: list[Document], rounds: int) -> None:
         for round_ in range(rounds):
             title = f"bench-process-{stamp}-{round_}"
             run(PLAIN, [sys.executable, "-c", PLAIN_SCRIPT, conn.url, conn.token, str(corpus), f"{title}-plain"])
-            push_argv = [sys.executable, "-m", "curation", "push", "--corpus", str(corpus), "--project", title, "-q"]
+            push_argv = [sys.executable, "-m", "curation", "push", "--corpus", str(corpus), "--project", title, "-q",
+                         "--jobs", "1"]  # fmt: skip
             run(PUSH_PROCESS, push_argv)
             run(AGAIN_PROCESS, push_argv)
             run(START, [sys.executable, "-c", "pass"])
+            if jobs:
+                run(f"curation push --jobs {jobs}", [*push_argv[:-4], f"{title}-jobs", "-q", "--jobs", str(jobs)])
     print(f"{len(docs)} articles as a JSONL corpus, each method a new process, best of {rounds} "
           f"round{'' if rounds == 1 else 's'}; CPU: the process's own (user + system), the rest is waiting")  # fmt: skip
     print(f"{'process':46} {'seconds':>8} {'CPU s':>6}")
-    for name in (PLAIN, PUSH_PROCESS, AGAIN_PROCESS, START):
+    for name in (PLAIN, PUSH_PROCESS, AGAIN_PROCESS, START, *([f"curation push --jobs {jobs}"] if jobs else [])):
         print(f"{name:46} {best[name]:8.2f} {cpu[name]:6.2f}")
     ratio, share = best[PLAIN] / best[PUSH_PROCESS], best[AGAIN_PROCESS] / best[PUSH_PROCESS]
-    for text, met in ((f"push >= 0.9x the plain script: {ratio:.2f}x", ratio >= 0.9),
-                      (f"re-push <= 5% of the push: {100 * share:.1f}%", share <= 0.05)):  # fmt: skip
+    goals = [(f"push >= 0.9x the plain script: {ratio:.2f}x", ratio >= 0.9),
+             (f"re-push <= 5% of the push: {100 * share:.1f}%", share <= 0.05)]  # fmt: skip
+    if jobs:
+        parallel = best[f"curation push --jobs {jobs}"]
+        goals += [(f"push --jobs {jobs} >= 1.3x --jobs 1 (on PostgreSQL): {best[PUSH_PROCESS] / parallel:.2f}x",
+                   best[PUSH_PROCESS] / parallel >= 1.3),
+                  (f"push --jobs {jobs} >= 0.9x the plain script (on PostgreSQL): {best[PLAIN] / parallel:.2f}x",
+                   best[PLAIN] / parallel >= 0.9)]  # fmt: skip
+    for text, met in goals:
         print(f"goal {'met' if met else 'MISSED'}: {text}")
 
 
@@ -209,13 +223,15 @@ def main() -> None:
     )
     parser.add_argument("--data-dir", type=Path, default=None, help="data dir of a running server (default: start one)")
     parser.add_argument("--whole-process", action="store_true", help="time each method as a new process")
+    parser.add_argument("--jobs", type=int, default=None, help="with --whole-process: add a push --jobs N row")
+    parser.add_argument("--kb", type=float, default=4.0, help="size of each article in KB (default 4)")
     args = parser.parse_args()
     if args.whole_process:
         with server(args.data_dir) as conn:
-            whole_process(conn, synthetic_articles(args.n), args.rounds)
+            whole_process(conn, synthetic_articles(args.n, kb=args.kb), args.rounds, args.jobs)
         return
 
-    docs = synthetic_articles(args.n)
+    docs = synthetic_articles(args.n, kb=args.kb)
     tasks = [task_payload(d, d.sha256) for d in docs]
     size = sum(len(d.text.encode("utf-8")) for d in docs) / len(docs) / 1024
     stamp = f"{int(time.time())}"

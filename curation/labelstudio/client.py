@@ -9,6 +9,8 @@ other module sends a request by itself):
 - :func:`write` (POST, not idempotent) tries again only after a failure that happened before the
   request reached the server; after an uncertain outcome (timeout, dropped connection, HTTP 5xx)
   it calls the caller's ``look`` first, which says whether the server did the work after all;
+- :func:`remove` (DELETE) is tried again like a read: a second try that finds nothing (HTTP 404)
+  means the first one did the work;
 - :func:`download` streams a file, resuming after a break with an HTTP range request.
 
 ``CURATION_RETRY_TRIES``, ``CURATION_RETRY_BACKOFF`` (seconds before the second try, doubled
@@ -51,8 +53,8 @@ from curation.labelstudio.transport import (
 __all__ = [
     "CONNECT_TIMEOUT", "READ_TIMEOUT", "TRANSIENT_STATUS", "LabelStudioDisconnected",
     "LabelStudioServerError", "LabelStudioTimeout", "Retry", "UncertainOutcome", "authorization", "detail",
-    "download", "gave_up", "read", "read_timeout", "request", "retrying", "session_request", "transient_errors", "unreachable", "update",
-    "write",
+    "download", "gave_up", "read", "read_timeout", "remove", "request", "retrying", "session_request",
+    "transient_errors", "unreachable", "update", "write",
 ]  # fmt: skip
 
 #: Tries for a step that fails transiently (connection refused or reset, timeout, HTTP 5xx),
@@ -231,6 +233,15 @@ def update(
     return retrying(conn, what, retry or Retry(), lambda: send(
         conn, method, path, what=what, json_body=json_body, timeout=timeout, ok=(200,), headers=_auth(conn)
     ))  # fmt: skip
+
+
+def remove(conn: Connection, path: str, *, what: str, retry: Retry | None = None) -> bool:
+    """``DELETE path``, tried again after transient failures; ``False`` when it was not there (HTTP 404,
+    also when an earlier try deleted it)."""
+    response = retrying(conn, what, retry or Retry(), lambda: send(
+        conn, "DELETE", path, what=what, ok=(200, 204, 404), headers=_auth(conn)
+    ))  # fmt: skip
+    return response.status_code != 404
 
 
 def write(

@@ -121,6 +121,7 @@ def push(
     chunk_tasks: int = 2000,
     chunk_bytes: int = 16 * 1024 * 1024,
     import_timeout: float = 120.0,
+    jobs: int = 1,
 ) -> PushReport:
     """Push ``corpus`` (a folder, a JSONL file, one opened by :func:`~curation.project.index.open_corpus`,
     or documents) into the project titled ``project_title``. A corpus path is looked up in the
@@ -129,6 +130,7 @@ def push(
     Raises :class:`PushError` for changed articles or label config drift (before changing
     anything), :class:`~curation.core.errors.CorpusError` / :class:`~curation.core.errors.PredictionsError`
     for bad input files and :class:`~curation.core.errors.LabelStudioError` for server problems.
+    ``jobs`` import requests are kept in flight at once (see :mod:`curation.project.chunks`).
     """
     # The project and its task stamp are looked up while the corpus is read (two round trips
     # hidden behind reading it); a daemon thread, so a corpus error never waits for the server.
@@ -223,7 +225,7 @@ def push(
 
     created_tasks = _import_new(
         conn, project.id, plan, stamp=stamp, existing=existing, chunk_tasks=chunk_tasks,
-        chunk_bytes=chunk_bytes, timeout=import_timeout, progress=report,
+        chunk_bytes=chunk_bytes, timeout=import_timeout, progress=report, jobs=jobs,
     )  # fmt: skip
     _import_task_predictions(conn, project.id, plan, by_id, report)
     if created_tasks or plan.task_predictions or drift or overlap_changed:
@@ -314,16 +316,20 @@ def _import_new(
     chunk_bytes: int,
     timeout: float,
     progress: Progress,
+    jobs: int = 1,
 ) -> list[ls.ExistingTask]:
-    """Import the plan's new documents in chunks; return the tasks created, in corpus order."""
+    """Import the plan's new documents in chunks, ``jobs`` at a time; return the tasks created, in
+    corpus order. With several jobs the chunks are smaller, so that each connection gets two."""
     if not plan.new:
         return []
+    if jobs > 1:
+        chunk_tasks = min(chunk_tasks, -(-len(plan.new) // (2 * jobs)))
     payloads = (
         (d.doc_id, task_payload(d, plan.hashes[d.doc_id], plan.inline_predictions.get(d.doc_id, ()))) for d in plan.new
     )
     importer = ChunkImporter(
         conn, project_id, hashes=plan.hashes, total_before=stamp.total,
-        max_id=max([stamp.newest_id or 0, *(t.id for t in existing)]), timeout=timeout,
+        max_id=max([stamp.newest_id or 0, *(t.id for t in existing)]), timeout=timeout, jobs=jobs,
     )  # fmt: skip
     total = len(plan.new)
     progress("Importing", 0, total)
