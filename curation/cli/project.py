@@ -213,7 +213,6 @@ def push_command(corpus: Path, project_title: str, predictions: Path | None, ove
     each article as a task with its metadata and the sha256 of its text. An article whose text
     changed after it was pushed is refused (never duplicated, never replaced).
     """
-    from curation.core.corpus import load_corpus
     from curation.labelstudio.jobs import default_jobs
     from curation.labelstudio.server import resolve_connection
     from curation.project.cache import default_cache_dir
