@@ -27,6 +27,7 @@ import importlib.util
 import json
 import os
 import random
+import resource
 import subprocess
 import sys
 import tempfile
@@ -139,6 +140,60 @@ def measure_release(n: int, workdir: Path) -> dict:
     return {"n": n, "rss": rss, "seconds": seconds, "input": size}
 
 
+#: The stages of ``curation release`` whose RSS ``--stages`` reports (module, function).
+STAGES = (
+    ("curation.core.normalize", "load_snapshot"), ("curation.core.validate", "validate"),
+    ("curation.review.adjudicate", "adjudicate"), ("curation.release.run", "agreement_figures"),
+    ("curation.release.build", "release_rows"), ("curation.release.build", "source_files"),
+    ("curation.release.run", "write_release"),
+    ("curation.release.lookup", "read_uses"), ("curation.release.run", "findings"),
+)  # fmt: skip
+
+
+def _vm(field: str) -> int:
+    """``VmRSS`` or ``VmHWM`` (peak since the last reset) of this process, in bytes."""
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) * 1024 for line in status if line.startswith(field + ":"))
+
+
+def release_stages(snapshot: Path, exports: Path) -> None:
+    """Run ``release_snapshot`` here, printing each stage's RSS before, its peak and after (Linux).
+
+    The gaps between stages (parquet bytes, card, changelog inside ``build_release``) show in the
+    next stage's "peak since the stage before"."""
+    import functools
+    import importlib
+
+    def timed(module, name: str):
+        inner = getattr(module, name)
+
+        @functools.wraps(inner)
+        def wrapper(*args, **kwargs):
+            gap = _vm("VmHWM")  # the peak since the previous stage ended
+            with open("/proc/self/clear_refs", "w") as refs:
+                refs.write("5")  # resets VmHWM to the current RSS
+            before = _vm("VmRSS")
+            try:
+                return inner(*args, **kwargs)
+            finally:
+                print(f"  {name}: RSS before {before / 1e6:.0f} MB (peak since the stage before {gap / 1e6:.0f} MB), "
+                      f"peak {_vm('VmHWM') / 1e6:.0f} MB, after {_vm('VmRSS') / 1e6:.0f} MB")  # fmt: skip
+
+        setattr(module, name, wrapper)
+
+    for module, name in STAGES:
+        if module == "curation.release.run" and name == "findings":
+            import curation.review.registry as registry
+
+            timed(registry, "findings")
+        else:
+            timed(importlib.import_module(module), name)
+    from curation.release.run import release_snapshot
+
+    release_snapshot(snapshot, version="1.0.0", exports=exports)
+    print(f"  process peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / 1e6:.0f} MB")
+
+
 def measure_pull(n: int, workdir: Path, conn) -> dict:
     title, _ = _bench("pull").ensure_project(conn, n, 3, chunk=1000)
     out = workdir / f"pulled-{n}.json"
@@ -163,11 +218,23 @@ def main() -> None:
     parser.add_argument("--data-dir", type=Path, default=None, help="data dir of a running server to reuse (pull)")
     parser.add_argument("--skip-pull", action="store_true", help="measure release only (no server)")
     parser.add_argument("--skip-release", action="store_true", help="measure pull only")
+    parser.add_argument("--stages", action="store_true", help="also print the RSS of each stage of a release")
+    parser.add_argument("--stage-run", nargs=2, type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.stage_run:
+        return release_stages(*args.stage_run)
     with tempfile.TemporaryDirectory(prefix="bench-memory-") as tmp:
         workdir = Path(tmp)
         if not args.skip_release:
             report("release", *(measure_release(n, workdir) for n in args.sizes))
+        if args.stages:
+            for n in args.sizes:
+                snapshot = workdir / f"snapshot-{n}.json"
+                write_snapshot(snapshot, n)
+                print(f"release {n} documents, by stage (in one process):", flush=True)
+                subprocess.run([sys.executable, __file__, "--stage-run", str(snapshot), str(workdir / f"stages-{n}")],
+                               env={**os.environ, "PYTHONPATH": str(ROOT)}, check=True)  # fmt: skip
+                snapshot.unlink()
         if args.skip_pull:
             return
         own_dir = None

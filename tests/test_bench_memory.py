@@ -25,9 +25,15 @@ def check(lines: list[str], command: str) -> None:
 
 
 def test_bench_memory_release_runs_tiny_without_a_server():
-    lines = run("--skip-pull")
-    assert len(lines) == 3
+    lines = run("--skip-pull", "--stages")
     check(lines, "release")
+    stages = ["load_snapshot", "validate", "adjudicate", "agreement_figures", "release_rows", "source_files",
+              "write_release", "read_uses", "findings"]  # fmt: skip
+    for n, at in ((8, 3), (24, 14)):
+        assert lines[at] == f"release {n} documents, by stage (in one process):"
+        assert [line.split(":")[0].strip() for line in lines[at + 1 : at + 10]] == stages
+        assert re.fullmatch(r"  process peak RSS \d+ MB", lines[at + 10])
+    assert len(lines) == 25
 
 
 def test_bench_memory_pull_runs_tiny(label_studio_server):
