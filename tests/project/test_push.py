@@ -242,7 +242,8 @@ def test_listing_pages_through_every_task(server, unique_title):
         listed = [(t.id, t.doc_id, t.text_sha256) for t in ls.iter_tasks(conn, project.id, page_size=page_size)]
         assert listed == expected
     last = expected[1][0]
-    assert [t.doc_id for t in ls.iter_tasks(conn, project.id, after_id=last)] == [d.doc_id for d in DOCS[2:]]
+    # (with several import connections, the default on PostgreSQL, ids need not follow the corpus)
+    assert [t.doc_id for t in ls.iter_tasks(conn, project.id, after_id=last)] == [doc for _, doc, _ in expected[2:]]
     stamp = ls.task_stamp(conn, project.id)
     assert (stamp.total, stamp.total_predictions, stamp.newest_id) == (5, 0, expected[-1][0])
 
