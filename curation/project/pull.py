@@ -212,7 +212,7 @@ def pull(
     try:
         with os.fdopen(fd, "w+b") as handle:
             if jobs > 1:
-                sharded = export_in_shards(conn, project.id, handle, jobs=jobs, folder=out.parent, retry=retry,
+                sharded = export_in_shards(conn, project.id, handle, jobs=jobs, folder=out.parent, retry=retry, stem=out.name,
                                            progress=progress)  # fmt: skip
                 sha, size, exports = sharded.sha256, sharded.size, sharded.export_ids
             else:

@@ -115,7 +115,14 @@ class _Writer:
 
 
 def _shard(
-    conn: Connection, project_id: int, title: str, low: int | None, high: int | None, folder: Path, retry: ls.Retry
+    conn: Connection,
+    project_id: int,
+    title: str,
+    low: int | None,
+    high: int | None,
+    folder: Path,
+    retry: ls.Retry,
+    stem: str,
 ) -> tuple[Path, int]:
     """Export the tasks with ``low <= id < high`` into a temporary file in ``folder``."""
     view = create_view(conn, project_id, title=title, filters=id_range(low, high), retry=retry)
@@ -132,7 +139,8 @@ def _shard(
                 retry.pause(number)
     finally:
         delete_view(conn, view, retry=retry)
-    fd, name = tempfile.mkstemp(dir=folder, prefix=".curation-shard-", suffix=".json.part")
+    # named like pull's own temporary (``.FILE.<pid>.*.part``), so a pull after a kill removes it
+    fd, name = tempfile.mkstemp(dir=folder, prefix=f".{stem}.{os.getpid()}.shard-", suffix=".part")
     try:
         with os.fdopen(fd, "w+b") as handle:
             download_checked(conn, snapshot, handle, retry, None)
@@ -152,8 +160,10 @@ def export_in_shards(
     folder: Path,
     retry: ls.Retry,
     progress: Progress | None = None,
+    stem: str = "curation",
 ) -> Sharded:
-    """Write the project's export to ``handle``, built in shards ``jobs`` at a time."""
+    """Write the project's export to ``handle``, built in shards ``jobs`` at a time (each shard
+    downloaded to a temporary ``.<stem>.<pid>.shard-*.part`` in ``folder`` first)."""
     total = ls.task_stamp(conn, project_id).total
     count = max(1, min(max(jobs, -(-total // SHARD_TASKS)), total))
     token = uuid.uuid4().hex[:8]
@@ -164,7 +174,9 @@ def export_in_shards(
         edges: list[int | None] = [None, *sorted({i for i in found if i is not None}), None]
         ranges = list(zip(edges[:-1], edges[1:]))
         shards = [
-            pool.submit(_shard, conn, project_id, f"{VIEW_TITLE} {token} {k}/{len(ranges)}", low, high, folder, retry)
+            pool.submit(
+                _shard, conn, project_id, f"{VIEW_TITLE} {token} {k}/{len(ranges)}", low, high, folder, retry, stem
+            )
             for k, (low, high) in enumerate(ranges, 1)
         ]
         try:

@@ -87,11 +87,15 @@ def drifted_config() -> str:
 
 def without_clock(tasks: list[dict]) -> list[dict]:
     """Tasks without ``created_ago``: Label Studio writes how long ago each prediction was made
-    ("0 minutes", "3 minutes"), so two pulls of the same project minutes apart differ there."""
+    ("0 minutes", "3 minutes"), so two pulls of the same project minutes apart differ there.
+    In id order, and each task's annotations and predictions too: Label Studio on PostgreSQL
+    exports them in the order its query plan gives (the records are normalized into id order)."""
     for task in tasks:
         for prediction in task["predictions"]:
             prediction.pop("created_ago", None)
-    return tasks
+        for key in ("annotations", "predictions"):
+            task[key] = sorted(task[key], key=lambda item: item["id"] if isinstance(item, dict) else item)
+    return sorted(tasks, key=lambda task: task["id"])
 
 
 def content(path: Path) -> dict[str, dict]:
