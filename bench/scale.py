@@ -20,10 +20,11 @@ annotators are added with ``curation server add-user``, and then, each step a ne
 
 The articles are bench/pull.py's generator at ~10 KB (~75 mentions each). Every step reports
 its wall time, the peak RSS of its client process (``VmHWM``, polled) and the peak RSS of the
-server (psutil, polled every 0.2 s: the sum over the processes whose PIDs are in the data
-dir's PID files and all their descendants: Label Studio, or PostgreSQL and gunicorn's master
-and workers). A markdown table per back end and n, then the goals, PASS or FAIL (``n/a`` when a
-figure could not be measured, with the reason)::
+server (psutil, polled every 0.2 s): the sum over the processes named in the data dir's PID
+files (``server.pid``, ``postgresql/data/postmaster.pid``) and all their descendants, that is
+Label Studio, or PostgreSQL and gunicorn's master and workers (PostgreSQL's shared buffers
+count once per process that touched them). A markdown table per back end and n, then the
+goals, PASS or FAIL (``n/a`` when a figure could not be measured, with the reason)::
 
     .venv/bin/python bench/scale.py                              # 10,000 articles, both back ends
     .venv/bin/python bench/scale.py --n 10000 50000              # and the RSS ratio 50k / 10k
@@ -125,7 +126,7 @@ class ServerMemory:
 def pid_files(data_dir: Path) -> list[int]:
     """PIDs named in the data dir's PID files: JSON ``{"pid": N, ...}`` or a number on the first line."""
     pids = []
-    for path in [*data_dir.glob("*.pid"), *data_dir.glob("*/*.pid")]:
+    for path in [*data_dir.glob("*.pid"), *data_dir.glob("*/*.pid"), *data_dir.glob("*/*/*.pid")]:
         text = path.read_text(errors="replace").strip()
         try:
             info = json.loads(text)
