@@ -216,7 +216,12 @@ def import_annotated(conn: Connection, title: str, annotated: Path, chunk: int =
 
 def annotate(conn: Connection, tokens: list[str], project_id: int, results: dict[str, list], each: int) -> tuple:
     """8 threads, one per annotator and token, each submitting ``each`` annotations; (seconds, ok, failed)."""
-    tasks = [(t.id, results[t.doc_id]) for t in ls.iter_tasks(conn, project_id) if t.doc_id in results]
+    tasks = []
+    for task in ls.iter_tasks(conn, project_id, page_size=100):  # push keeps the corpus order: the first pages
+        if task.doc_id in results:
+            tasks.append((task.id, results[task.doc_id]))
+        if len(tasks) == len(results):
+            break
     counts = [[0, 0] for _ in tokens]
     start = threading.Barrier(len(tokens) + 1)
 
