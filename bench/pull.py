@@ -89,7 +89,7 @@ def synthetic_task(
         head, tail = rng.sample(mentions, 2)
         allowed = [r.label for r in schema.relation_types if r.allows(head.type, tail.type)]
         label = rng.choice(allowed) if allowed else None
-        if label and all((r.type, r.head, r.tail) != (label, head.id, tail.id) for r in relations):
+        if label and all((r.type, {r.head, r.tail}) != (label, {head.id, tail.id}) for r in relations):
             relations.append(Relation(f"r{len(relations)}", label, head.id, tail.id))
     doc = Document(f"bench-{k:06d}", language, text, source="bench", title=f"Bench {k}")
     return {"data": doc.to_dict() | {"text_sha256": doc.sha256},

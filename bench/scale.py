@@ -251,6 +251,7 @@ def annotate(conn: Connection, tokens: list[str], project_id: int, results: dict
 def bench_one(backend: str, n: int, args: argparse.Namespace) -> Result:
     with tempfile.TemporaryDirectory(prefix=f"bench-scale-{backend}-") as tmp_name:
         tmp = Path(tmp_name)
+        os.chmod(tmp, 0o711)  # PostgreSQL runs as the postgres user when this is root: it must pass through
         data_dir, logs = args.data_dir or tmp / "ls", tmp / "stderr.log"
         env = {**os.environ, "PYTHONPATH": str(ROOT), "CURATION_CACHE_DIR": str(tmp / "cache")}
         env.pop("LABEL_STUDIO_URL", None), env.pop("LABEL_STUDIO_API_KEY", None)
