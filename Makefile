@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint venv chromium bench clean
+.PHONY: demo test lint venv chromium postgresql bench clean
 
 venv: $(STAMP)
 
@@ -26,6 +26,17 @@ chromium:
 		echo "chromium is missing and this is not root: install Debian's chromium package for the browser tests." >&2; \
 	fi
 
+# Debian's PostgreSQL for `curation server start --backend postgresql` and the tests that run the
+# whole real-server suite on it too (the server programs live in /usr/lib/postgresql/<major>/bin).
+postgresql:
+	@if ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing Debian's postgresql for the PostgreSQL back end and its tests..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
+	else \
+		echo "postgresql is missing and this is not root: install Debian's postgresql package for the PostgreSQL back end (or run the tests with --ls-backend sqlite)." >&2; \
+	fi
+
 LINTED := curation tests bench examples scripts corpus/seed/build_annotations.py
 
 # Lint, format and type checks first (seconds), then the whole suite.
@@ -35,7 +46,7 @@ lint: venv
 	$(BIN)/ruff format --check $(LINTED)
 	$(BIN)/mypy curation
 
-test: venv chromium lint
+test: venv chromium postgresql lint
 	$(BIN)/python -m pytest
 
 # The seed flow end to end against a local Label Studio, checked against exports/ (scripts/demo.sh).

@@ -10,6 +10,8 @@ projects, so they do not interfere).
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 import uuid
 from pathlib import Path
 
@@ -32,21 +34,60 @@ ROOT = Path(__file__).resolve().parent.parent
 os.environ.setdefault("CURATION_RETRY_BACKOFF", "0.05")
 
 
+BACKENDS = ("sqlite", "postgresql")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--ls-backend",
+        choices=(*BACKENDS, "both"),
+        default=os.environ.get("CURATION_TEST_LS_BACKEND", "both"),
+        help="The Label Studio back end(s) the real-server tests run against: sqlite (label-studio start), "
+        "postgresql (PostgreSQL + gunicorn, as `curation server start --backend postgresql` runs it), or both "
+        "(the default; also CURATION_TEST_LS_BACKEND).",
+    )
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Every test that uses the session's server runs once per back end (one server each, in turn)."""
+    if "ls_backend" not in metafunc.fixturenames:
+        return
+    reuse = os.environ.get("CURATION_TEST_LS_DATA_DIR")
+    choice = metafunc.config.getoption("--ls-backend")
+    if reuse:
+        backends = [server_status(reuse).backend]
+    else:
+        backends = list(BACKENDS) if choice == "both" else [choice]
+    metafunc.parametrize("ls_backend", backends, indirect=True, scope="session")
+
+
 @pytest.fixture(scope="session")
-def label_studio_server(tmp_path_factory: pytest.TempPathFactory):
-    """(connection, data_dir) of a running Label Studio with an admin account."""
+def ls_backend(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+@pytest.fixture(scope="session")
+def label_studio_server(ls_backend: str, tmp_path_factory: pytest.TempPathFactory):
+    """(connection, data_dir) of a running Label Studio with an admin account, on ``ls_backend``."""
     reuse = os.environ.get("CURATION_TEST_LS_DATA_DIR")
     if reuse:
         status = server_status(reuse)
         assert status.state == "running", f"CURATION_TEST_LS_DATA_DIR={reuse} has no running server"
         yield read_credentials(reuse).connection, Path(reuse)
         return
-    data_dir = tmp_path_factory.mktemp("labelstudio")
-    status, _ = start_server(data_dir=data_dir, port=free_port())
+    if ls_backend == "sqlite":
+        data_dir = tmp_path_factory.mktemp("labelstudio")
+    else:
+        # PostgreSQL runs as the postgres user when the suite runs as root: a folder it can reach
+        # (pytest's own temporary folders are private to their owner).
+        data_dir = Path(tempfile.mkdtemp(prefix="curation-test-pg-"))
+    status, _ = start_server(data_dir=data_dir, port=free_port(), backend=ls_backend, workers=4)
     try:
         yield read_credentials(data_dir).connection, data_dir
     finally:
         stop_server(data_dir=data_dir)
+        if ls_backend != "sqlite":
+            shutil.rmtree(data_dir, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -20,6 +21,9 @@ from curation.cli.base import (
     schema_option,
     show_progress,
 )
+
+if TYPE_CHECKING:
+    from curation.labelstudio.server import ServerStatus
 
 # --- schema --------------------------------------------------------------------------------
 
@@ -59,18 +63,35 @@ def server() -> None:
 
 @server.command("start")
 @click.option("--port", type=int, default=8080, show_default=True, help="Port on 127.0.0.1.")
+@click.option(
+    "--backend",
+    type=click.Choice(["sqlite", "postgresql"]),
+    default=None,
+    help="sqlite: Label Studio's own server, one process (the default for a new data dir). postgresql: a private "
+    "PostgreSQL cluster in the data dir and Label Studio under gunicorn, for a team. Default: the data dir's own.",
+)
+@click.option("--workers", type=int, default=4, show_default=True, help="gunicorn worker processes (postgresql).")
 @data_dir_option
 @reports_errors
-def server_start(port: int, data_dir: Path) -> None:
+def server_start(port: int, backend: str | None, workers: int, data_dir: Path) -> None:
     """Start Label Studio in the background and wait until it answers."""
     from curation.labelstudio.server import start_server
 
-    say(f"Starting Label Studio on 127.0.0.1:{port} (data in {data_dir}/); this takes about 30 s...")
-    status, notes = start_server(data_dir=data_dir, port=port)
+    took = "about a minute, with PostgreSQL" if backend == "postgresql" else "about 30 s"
+    say(f"Starting Label Studio on 127.0.0.1:{port} (data in {data_dir}/); this takes {took}...")
+    status, notes = start_server(data_dir=data_dir, port=port, backend=backend, workers=workers)
     for note in notes:
         say(note)
-    say(f"Label Studio is running (pid {status.pid}). Open it in a browser at:")
+    say(f"Label Studio is running ({_processes(status)}). Open it in a browser at:")
     click.echo(status.url)
+
+
+def _processes(status: ServerStatus) -> str:
+    """``pid 123`` for the SQLite server; the processes and workers of the PostgreSQL stack."""
+    if status.backend == "sqlite":
+        return f"pid {status.pid}"
+    names = ", ".join(f"{name} pid {pid}" for name, pid in status.processes)
+    return f"{status.backend}: {names}, {status.workers} workers"
 
 
 @server.command("stop")
@@ -93,9 +114,11 @@ def server_status_command(data_dir: Path, as_json: bool) -> None:
 
     status = server_status(data_dir)
     if as_json:
-        echo_json({"state": status.state, "url": status.url, "pid": status.pid})
+        processes = {name: pid for name, pid in status.processes}
+        echo_json({"state": status.state, "url": status.url, "pid": status.pid, "backend": status.backend,
+                   "workers": status.workers, "processes": processes})  # fmt: skip
     elif status.state == "running":
-        click.echo(f"running {status.url} (pid {status.pid})")
+        click.echo(f"running {status.url} ({_processes(status)})")
     elif status.state == "stale":
         click.echo(f"stale: PID file for process {status.pid}, which is gone. Run `curation server stop` to clean up.")
     else:

@@ -99,12 +99,19 @@ class _Builder:
         self.predictions: list[Annotation] = []
         self.skipped: list[SkippedItem] = []
         self.pushed_hashes: dict[str, str] = {}
+        # Each task's id and where its records start, as the export listed the tasks.
+        self.tasks: list[tuple[tuple[tuple[int, str], int], tuple[int, int, int, int]]] = []
 
     def add_task(self, task: Mapping[str, Any]) -> None:
+        starts = (len(self.annotations), len(self.predictions), len(self.skipped), len(self.documents))
+        self._add_task(task)
+        self.tasks.append(((_number_or_text(task.get("id")), len(self.tasks)), starts))
+
+    def _add_task(self, task: Mapping[str, Any]) -> None:
         task_id = task.get("id")
         document, problem = self._document(task)
-        annotations = task.get("annotations") or []
-        predictions = task.get("predictions") or []
+        annotations = sorted(task.get("annotations") or [], key=_id_order)
+        predictions = sorted(task.get("predictions") or [], key=_id_order)
         if document is None:
             self.skipped.append(SkippedItem("task", problem, task_id=task_id))
             reason = "annotation of a task that has no usable document"
@@ -183,6 +190,10 @@ class _Builder:
         )
 
     def result(self) -> Normalized:
+        """The records in task-id order (then annotation ids), whatever order the export had:
+        Label Studio on SQLite lists tasks by id, on PostgreSQL as its query plan goes."""
+        if [key for key, _ in self.tasks] != sorted(key for key, _ in self.tasks):
+            self._reorder()
         return Normalized(
             documents=self.documents,
             annotations=tuple(self.annotations),
@@ -190,6 +201,35 @@ class _Builder:
             skipped=tuple(self.skipped),
             pushed_hashes=self.pushed_hashes,
         )
+
+    def _reorder(self) -> None:
+        ends = (len(self.annotations), len(self.predictions), len(self.skipped), len(self.documents))
+        bounds = [starts for _, starts in self.tasks[1:]] + [ends]
+        docs = list(self.documents.values())
+        annotations: list[Annotation] = []
+        predictions: list[Annotation] = []
+        skipped: list[SkippedItem] = []
+        documents: dict[str, Document] = {}
+        for (_, start), end in sorted(zip(self.tasks, bounds), key=lambda pair: pair[0][0]):
+            annotations += self.annotations[start[0] : end[0]]
+            predictions += self.predictions[start[1] : end[1]]
+            skipped += self.skipped[start[2] : end[2]]
+            documents.update((d.doc_id, d) for d in docs[start[3] : end[3]])
+        self.annotations, self.predictions, self.skipped, self.documents = annotations, predictions, skipped, documents
+        ordered = {doc_id: self.pushed_hashes[doc_id] for doc_id in documents if doc_id in self.pushed_hashes}
+        ordered.update(self.pushed_hashes)  # any other keeps its place after them
+        self.pushed_hashes = ordered
+
+
+def _number_or_text(value: Any) -> tuple[int, str]:
+    """A sort key for ids that are numbers (as Label Studio's are) and anything else after them."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return (value, "")
+    return (1 << 62, str(value))
+
+
+def _id_order(raw: Any) -> tuple[int, str]:
+    return _number_or_text(raw.get("id") if isinstance(raw, Mapping) else raw)
 
 
 def _raw_id(raw: Any, prefix: str = "") -> str:

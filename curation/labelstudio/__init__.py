@@ -12,7 +12,9 @@ Only :mod:`curation.labelstudio.sdk` imports ``label_studio_sdk`` (tests/test_la
 - :mod:`~curation.labelstudio.export`       export snapshots                       (pull)
 - :mod:`~curation.labelstudio.annotations`  annotations from predictions           (accept-predictions)
 - :mod:`~curation.labelstudio.sdk`          the SDK, for the benchmarks' baselines
-- :mod:`~curation.labelstudio.server`       the embedded local server, and how commands find a server
+- :mod:`~curation.labelstudio.server`       the local server (SQLite, or PostgreSQL + gunicorn), how commands find one
+- :mod:`~curation.labelstudio.postgres`     the local server's private PostgreSQL cluster       (--backend postgresql)
+- :mod:`~curation.labelstudio.processes`    start, wait for and stop the local server's processes
 - :mod:`~curation.labelstudio.users`        annotators added to the local server    (server add-user, --as)
 """
 

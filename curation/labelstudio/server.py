@@ -1,8 +1,13 @@
-"""The embedded local Label Studio server, and how every command finds a server.
+"""The local Label Studio server, and how every command finds a server.
 
-``start_server`` runs ``label-studio`` bound to 127.0.0.1 with a SQLite data dir, creates
-an admin account and API token on first start (stored in ``<data dir>/credentials.json``,
-mode 0600), and waits for ``/health``. Secrets reach the server through its environment,
+``start_server`` runs, bound to 127.0.0.1, either ``label-studio start`` on SQLite (the default:
+Django's own server, one process) or, with ``backend="postgresql"``, a private PostgreSQL
+cluster (:mod:`curation.labelstudio.postgres`), Label Studio's migrations, and its WSGI
+application under gunicorn with several worker processes, as Label Studio's own production
+deployment does. It creates an admin account and API token on first start (stored in
+``<data dir>/credentials.json``, mode 0600, with the database password), and waits for ``/health``.
+``<data dir>/server.pid`` names the main process (and, for PostgreSQL, the back end, the
+workers and the cluster), so ``server_status`` and ``stop_server`` cover every process. Secrets reach the server through its environment,
 never its command line. Usage analytics, error reports (Sentry) and the version check are
 switched off: Label Studio's defaults would send import bodies (article text) outside.
 
@@ -14,25 +19,29 @@ the admin or as a user added with :func:`curation.labelstudio.users.add_user` (s
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import secrets
 import shutil
-import signal
-import socket
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import curation.labelstudio.postgres as postgres
 from curation.core.errors import ServerError
+from curation.labelstudio.processes import HOST, free_port, pid_alive, run_logged, spawn, terminate, wait_healthy
+from curation.labelstudio.processes import port_free as _port_free
+
+__all__ = ["free_port"]  # kept here for the commands and tests that import it from this module
 
 DEFAULT_DATA_DIR = Path(".labelstudio")
 DEFAULT_PORT = 8080
-HOST = "127.0.0.1"
+DEFAULT_WORKERS = 4
+BACKENDS = ("sqlite", "postgresql")
+#: The process a PID file names, by back end (the postgresql one also has the cluster's postmaster).
+_MAIN_PROCESS = {"sqlite": "label-studio", "postgresql": "gunicorn"}
 ADMIN_EMAIL = "curation-admin@localhost"
 
 #: Environment that keeps a Label Studio server from talking to the outside world.
@@ -59,6 +68,9 @@ class ServerStatus:
     url: str | None = None
     pid: int | None = None
     data_dir: Path | None = None
+    backend: str = "sqlite"
+    workers: int = 1
+    processes: tuple[tuple[str, int], ...] = ()  # (name, pid) of each process that runs
 
 
 @dataclass(frozen=True)
@@ -131,52 +143,22 @@ def _write_private(path: Path, text: str) -> None:
     tmp.replace(path)
 
 
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def _healthy(url: str, timeout: float = 2.0) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/health", timeout=timeout) as resp:
-            return resp.status == 200
-    except (urllib.error.URLError, OSError):
-        return False
-
-
-def _port_free(port: int) -> bool:
-    """Whether nothing listens on the port. Connections of a server just stopped, left in
-    TIME_WAIT, do not count: Label Studio binds with SO_REUSEADDR too."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            sock.bind((HOST, port))
-        except OSError:
-            return False
-    return True
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that is free right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
+def _program(name: str, missing: str) -> str:
+    """The program ``name`` next to this Python, or on PATH."""
+    beside = Path(sys.executable).parent / name
+    if beside.exists():
+        return str(beside)
+    found = shutil.which(name)
+    if found:
+        return found
+    raise ServerError(missing)
 
 
 def label_studio_executable() -> str:
     """The ``label-studio`` program next to this Python, or on PATH."""
-    beside = Path(sys.executable).parent / "label-studio"
-    if beside.exists():
-        return str(beside)
-    found = shutil.which("label-studio")
-    if found:
-        return found
-    raise ServerError("label-studio is not installed. Install the server extra: pip install 'curation[server]'.")
+    return _program(
+        "label-studio", "label-studio is not installed. Install the server extra: pip install 'curation[server]'."
+    )
 
 
 def server_status(data_dir: Path | str = DEFAULT_DATA_DIR) -> ServerStatus:
@@ -186,18 +168,51 @@ def server_status(data_dir: Path | str = DEFAULT_DATA_DIR) -> ServerStatus:
         return ServerStatus("stopped", data_dir=data_dir)
     info = json.loads(pid_path.read_text())
     pid, url = int(info["pid"]), info["url"]
-    if not _pid_alive(pid):
-        return ServerStatus("stale", url=url, pid=pid, data_dir=data_dir)
-    return ServerStatus("running", url=url, pid=pid, data_dir=data_dir)
+    backend, workers = info.get("backend", "sqlite"), int(info.get("workers", 1))
+    processes: tuple[tuple[str, int], ...] = ((_MAIN_PROCESS[backend], pid),)
+    alive = pid_alive(pid)
+    if backend == "postgresql":
+        pg_pid = postgres.postmaster_pid(Path(info.get("cluster") or data_dir.resolve() / "postgresql"))
+        processes += (("postgresql", pg_pid),) if pg_pid else ()
+        alive = alive and pg_pid is not None
+    state = "running" if alive else "stale"
+    return ServerStatus(state, url=url, pid=pid, data_dir=data_dir, backend=backend, workers=workers,
+                        processes=processes)  # fmt: skip
+
+
+def _backend_of(data_dir: Path, asked: str | None) -> str:
+    """The back end to start: the one the data dir was made with; ``asked`` must agree with it."""
+    recorded = (read_credentials_file(data_dir) or {}).get("backend")
+    if recorded is None and (data_dir / "label_studio.sqlite3").exists():
+        recorded = "sqlite"  # a data dir made before there was a choice
+    if recorded and asked and asked != recorded:
+        raise ServerError(
+            f"The data dir {data_dir} holds a Label Studio on {recorded}; start it with --backend {recorded}, "
+            "or choose another --data-dir for a new server."
+        )
+    backend = asked or recorded or "sqlite"
+    if backend not in BACKENDS:
+        raise ServerError(f"Unknown back end {backend!r}: choose one of {', '.join(BACKENDS)}.")
+    return backend
 
 
 def start_server(
-    *, data_dir: Path | str = DEFAULT_DATA_DIR, port: int = DEFAULT_PORT, timeout: float = 240.0
+    *,
+    data_dir: Path | str = DEFAULT_DATA_DIR,
+    port: int = DEFAULT_PORT,
+    timeout: float = 240.0,
+    backend: str | None = None,
+    workers: int = DEFAULT_WORKERS,
 ) -> tuple[ServerStatus, list[str]]:
     """Start the local server and wait until it answers; return its status and notes.
 
-    Raises :class:`ServerError` when label-studio is missing, the server already runs, the
-    port is taken, or the server dies or stays silent past ``timeout`` seconds.
+    ``backend`` "sqlite" runs ``label-studio start`` (Django's own server, one process);
+    "postgresql" runs a private PostgreSQL cluster and Label Studio under gunicorn with
+    ``workers`` processes. None keeps the back end the data dir was made with (SQLite for a new one).
+
+    Raises :class:`ServerError` when a program is missing, the server already runs, the port is
+    taken, the data dir was made with the other back end, or the server dies or stays silent past
+    ``timeout`` seconds.
     """
     data_dir = Path(data_dir).resolve()
     notes: list[str] = []
@@ -207,9 +222,12 @@ def start_server(
             f"Label Studio is already running at {status.url} (pid {status.pid}). "
             "Use it, or run `curation server stop` first."
         )
+    backend = _backend_of(data_dir, backend)
+    if workers < 1:
+        raise ServerError(f"--workers must be at least 1, not {workers}.")
     creds_path, pid_path, log_path = _paths(data_dir)
     if status.state == "stale":
-        pid_path.unlink()
+        stop_server(data_dir=data_dir)  # what is left of it: the PID file, a PostgreSQL still running
         notes.append(f"Removed a stale PID file (process {status.pid} no longer exists).")
     executable = label_studio_executable()
     if not _port_free(port):
@@ -217,13 +235,16 @@ def start_server(
     data_dir.mkdir(parents=True, exist_ok=True)
     os.chmod(data_dir, 0o700)
     url = f"http://{HOST}:{port}"
+    stored = read_credentials_file(data_dir) or {}
     creds = read_credentials(data_dir)
     if creds is None:
         creds = Credentials(url, ADMIN_EMAIL, secrets.token_urlsafe(18), secrets.token_hex(20))
         notes.append(f"Created admin account {creds.email}; its password and token are in {creds_path}.")
     creds = Credentials(url, creds.email, creds.password, creds.token)
+    db_password = stored.get("postgresql_password") or secrets.token_urlsafe(24)
+    extra = {"backend": backend, **({"postgresql_password": db_password} if backend == "postgresql" else {})}
     # The users added with `curation server add-user` (and anything else in the file) stay.
-    write_credentials_file(data_dir, {**(read_credentials_file(data_dir) or {}), **creds.__dict__})
+    write_credentials_file(data_dir, {**stored, **creds.__dict__, **extra})
 
     env = {
         **os.environ,
@@ -234,63 +255,86 @@ def start_server(
         "LABEL_STUDIO_USER_TOKEN": creds.token,
         "LABEL_STUDIO_DISABLE_SIGNUP_WITHOUT_LINK": "false",
     }
-    command = [
-        executable, "start", "--no-browser", "--internal-host", HOST, "--port", str(port),
-        "--data-dir", str(data_dir), "--enable-legacy-api-token", "--log-level", "WARNING",
-    ]  # fmt: skip
-    log = open(log_path, "ab")
-    process = subprocess.Popen(
-        command, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-        cwd=data_dir, start_new_session=True,
-    )  # fmt: skip
-    log.close()
-    _write_private(pid_path, json.dumps({"pid": process.pid, "url": url}) + "\n")
-    deadline = time.monotonic() + timeout
-    while not _healthy(url):
-        if process.poll() is not None:
-            pid_path.unlink(missing_ok=True)
-            raise ServerError(f"Label Studio exited with code {process.returncode} while starting. See {log_path}.")
-        if time.monotonic() > deadline:
-            _terminate(process.pid)
-            pid_path.unlink(missing_ok=True)
-            raise ServerError(f"Label Studio did not answer {url}/health within {timeout:.0f} s. See {log_path}.")
-        time.sleep(0.5)
-    return ServerStatus("running", url=url, pid=process.pid, data_dir=data_dir), notes
+    if backend == "sqlite":
+        command = [
+            executable, "start", "--no-browser", "--internal-host", HOST, "--port", str(port),
+            "--data-dir", str(data_dir), "--enable-legacy-api-token", "--log-level", "WARNING",
+        ]  # fmt: skip
+        process = spawn(command, env=env, log_path=log_path, cwd=data_dir)
+        workers = 1
+    else:
+        process = _start_wsgi_stack(data_dir, env, executable, db_password, port, workers, timeout, notes)
+    stack = {"backend": backend, "workers": workers, "cluster": str(postgres.cluster_of(data_dir).root)}
+    info = {"pid": process.pid, "url": url, **(stack if backend == "postgresql" else {})}
+    _write_private(pid_path, json.dumps(info) + "\n")
+    try:
+        wait_healthy(process, url, timeout=timeout, log_path=log_path, name="Label Studio")
+    except ServerError:
+        pid_path.unlink(missing_ok=True)
+        if backend == "postgresql":
+            postgres.stop(postgres.cluster_of(data_dir))
+        raise
+    return server_status(data_dir), notes
 
 
-def _terminate(pid: int, grace: float = 20.0) -> None:
+def _start_wsgi_stack(
+    data_dir: Path, env: dict[str, str], executable: str, db_password: str, port: int, workers: int,
+    timeout: float, notes: list[str],
+) -> subprocess.Popen[bytes]:  # fmt: skip
+    """PostgreSQL, Label Studio's migrations and admin, then ``core.wsgi`` under gunicorn; return gunicorn."""
+    gunicorn = _program(
+        "gunicorn", "gunicorn is not installed. Install the server extra: pip install 'curation[server]'."
+    )
+    log_path = _paths(data_dir)[2]
+    cluster = postgres.cluster_of(data_dir)
+    postgres.prepare(cluster, data_dir)
+    if postgres.initdb(cluster, db_password):
+        notes.append(f"Created a PostgreSQL cluster in {cluster.root}; its password is in {_paths(data_dir)[0]}.")
+    postgres.start(cluster, db_password)
+    env = {**env, **cluster.django_env(db_password)}
     try:
-        os.killpg(pid, signal.SIGTERM)
-    except ProcessLookupError:
-        return
-    deadline = time.monotonic() + grace
-    while time.monotonic() < deadline:
-        try:
-            finished, _ = os.waitpid(pid, os.WNOHANG)
-        except ChildProcessError:
-            finished = pid if not _pid_alive(pid) else 0
-        if finished:
-            return
-        time.sleep(0.2)
-    try:
-        os.killpg(pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
+        # Migrations, and the admin account with its token on first start (nothing when both exist).
+        run_logged([executable, "init", "--no-browser", "--enable-legacy-api-token", "--log-level", "WARNING"],
+                   env=env, log_path=log_path, cwd=data_dir, what="Label Studio's migrations (label-studio init)",
+                   timeout=max(timeout, 600.0))  # fmt: skip
+        # One request may build a whole export snapshot (no Redis in Label Studio OSS): no worker timeout.
+        command = [gunicorn, "core.wsgi:application", "--workers", str(workers), "--bind", f"{HOST}:{port}",
+                   "--timeout", "0", "--graceful-timeout", "20", "--log-level", "warning"]  # fmt: skip
+        wsgi_env = {**env, "DJANGO_SETTINGS_MODULE": "core.settings.label_studio"}
+        return spawn(command, env=wsgi_env, log_path=log_path, cwd=_label_studio_folder())
+    except ServerError:
+        postgres.stop(cluster)
+        raise
+
+
+def _label_studio_folder() -> Path:
+    spec = importlib.util.find_spec("label_studio")
+    if spec is None or not spec.submodule_search_locations:
+        raise ServerError("label-studio is not installed. Install the server extra: pip install 'curation[server]'.")
+    return Path(next(iter(spec.submodule_search_locations)))
 
 
 def stop_server(*, data_dir: Path | str = DEFAULT_DATA_DIR) -> str:
-    """Stop the local server; return a sentence saying what happened."""
+    """Stop every process of the local server; return a sentence saying what happened."""
     data_dir = Path(data_dir)
     status = server_status(data_dir)
     pid_path = _paths(data_dir)[1]
     if status.state == "stopped":
         return "Label Studio is not running."
+    info = json.loads(pid_path.read_text())
     pid_path.unlink(missing_ok=True)
-    if status.state == "stale":
-        return f"Label Studio was not running; removed a stale PID file (process {status.pid})."
-    assert status.pid is not None  # server_status gives a running server its pid
-    _terminate(status.pid)
-    return f"Stopped Label Studio at {status.url} (pid {status.pid})."
+    stopped_pg = None
+    main_alive = status.pid is not None and pid_alive(status.pid)
+    if main_alive:
+        assert status.pid is not None
+        terminate(status.pid)
+    if status.backend == "postgresql":
+        root = Path(info.get("cluster") or data_dir.resolve() / "postgresql")
+        stopped_pg = postgres.stop(postgres.Cluster(root, postgres.find_binaries()))
+    database = f" and its PostgreSQL (pid {stopped_pg})" if stopped_pg else ""
+    if not main_alive:
+        return f"Label Studio was not running; removed a stale PID file (process {status.pid}){database}."
+    return f"Stopped Label Studio at {status.url} (pid {status.pid}){database}."
 
 
 def resolve_connection(*, data_dir: Path | str = DEFAULT_DATA_DIR, as_user: str | None = None) -> Connection:

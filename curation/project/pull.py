@@ -232,7 +232,7 @@ def pull(
             handle.flush()
             os.fsync(handle.fileno())
         tally, sha, size = _tally(temporary[0]), receiver.sha256.hexdigest(), receiver.size
-        repaired = tuple(tally.incomplete)
+        repaired = tuple(sorted(tally.incomplete))  # in task-id order, whatever order the export had
         if repaired:
             repairs = {}
             for done, task_id in enumerate(repaired, 1):

@@ -95,7 +95,7 @@ def test_no_request_bypasses_the_retry_policy():
             base = name.rsplit(".", 1)[-1]
             if name == "requests.Session" and rel == "curation/labelstudio/users.py":
                 continue  # the browser-like session itself; its requests go through session_request
-            if name == "urllib.request.urlopen" and (rel, where) == ("curation/labelstudio/server.py", "_healthy"):
+            if name == "urllib.request.urlopen" and (rel, where) == ("curation/labelstudio/processes.py", "healthy"):
                 continue  # the local server's /health probe, polled until it answers
             if base == "session_request" and (rel, where) not in FORM_STEPS:
                 bypasses.append(f"{rel}: {entry} (a form request outside the sign-up)")
@@ -131,7 +131,7 @@ def test_the_adapter_request_paths_are_the_ones_listed():
             "import_predictions -> client.write", "model_versions -> client.read", "prediction_keys -> client.read",
         ],
         "curation/labelstudio/projects.py": ["create_project -> client.write", "find_project -> client.read", "update_project -> client.update"],
-        "curation/labelstudio/server.py": ["_healthy -> urllib.request.urlopen"],
+        "curation/labelstudio/processes.py": ["healthy -> urllib.request.urlopen"],
         "curation/labelstudio/tasks.py": ["_dm_page -> client.read", "import_tasks -> client.write"],
         "curation/labelstudio/users.py": [
             "_post_form -> client.session_request", "add_user -> client.read", "add_user -> requests.Session",

@@ -70,7 +70,10 @@ def test_start_status_stop(tmp_path):
         running = curation("server", "status", "--data-dir", data_dir)
         assert running.stdout == f"running {url} (pid {status.pid})\n"
         as_json = curation("server", "status", "--data-dir", data_dir, "--json")
-        assert json.loads(as_json.stdout) == {"state": "running", "url": url, "pid": status.pid}
+        assert json.loads(as_json.stdout) == {
+            "state": "running", "url": url, "pid": status.pid, "backend": "sqlite", "workers": 1,
+            "processes": {"label-studio": status.pid},
+        }  # fmt: skip
         again = curation("server", "start", "--port", free_port(), "--data-dir", data_dir)
         assert again.exit_code == 1
         assert again.stderr.endswith(
