@@ -248,7 +248,8 @@ def annotate(conn: Connection, tokens: list[str], project_id: int, results: dict
     return time.perf_counter() - started, sum(c[0] for c in counts), sum(c[1] for c in counts)
 
 
-def bench_one(backend: str, n: int, args: argparse.Namespace) -> Result:
+def bench_one(backend: str, n: int, args: argparse.Namespace, results: list[Result]) -> None:
+    """Measure one back end at one size into a new entry of ``results`` (partial if a step fails)."""
     with tempfile.TemporaryDirectory(prefix=f"bench-scale-{backend}-") as tmp_name:
         tmp = Path(tmp_name)
         os.chmod(tmp, 0o711)  # PostgreSQL runs as the postgres user when this is root: it must pass through
@@ -258,6 +259,7 @@ def bench_one(backend: str, n: int, args: argparse.Namespace) -> Result:
         jobs = {"push": cli_accepts(env, ["push"], "--jobs"), "pull": cli_accepts(env, ["pull"], "--jobs")}
         corpus, annotated, results, kb = write_inputs(n, ANNOTATORS * args.annotations, tmp)
         result = Result(backend, n, kb, jobs)
+        results.append(result)
         start = curation("server", "start", "--data-dir", str(data_dir), "--port", str(free_port()))
         if backend == "postgresql":
             start += ["--backend", "postgresql", "--workers", str(args.workers)]
@@ -275,7 +277,6 @@ def bench_one(backend: str, n: int, args: argparse.Namespace) -> Result:
             if args.data_dir is None:
                 subprocess.run(curation("server", "stop", "--data-dir", str(data_dir)), env=env, cwd=ROOT,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
-    return result
 
 
 def measure(result, args, env, data_dir, memory, tmp, corpus, annotated, results) -> None:
@@ -399,11 +400,14 @@ def main() -> None:
     args = parser.parse_args()
     if args.data_dir and len(args.backends) != 1:
         parser.error("--data-dir needs one --backends value: the back end of that server")
-    results = []
+    results: list[Result] = []
     for n in args.n:
         for backend in args.backends:
-            results.append(bench_one(backend, n, args))
-            print(table(results[-1]) + "\n", flush=True)
+            try:
+                bench_one(backend, n, args, results)
+            finally:  # the figures measured so far, even when a step failed
+                if results and (results[-1].backend, results[-1].n) == (backend, n):
+                    print(table(results[-1]) + "\n", flush=True)
     print("Goals:\n")
     print("\n".join(goals(results)))
 
