@@ -1,4 +1,4 @@
-"""bench/scale.py runs (tiny) against the session's Label Studio (SQLite) and prints its table and goals."""
+"""bench/scale.py runs (tiny) against the session's Label Studio (on its back end) and prints its table and goals."""
 
 from __future__ import annotations
 
@@ -9,14 +9,14 @@ from bench.scale import Result, Step, goals
 from tests.conftest import ROOT
 
 
-def test_bench_scale_runs_tiny(label_studio_server):
+def test_bench_scale_runs_tiny(label_studio_server, ls_backend):
     _, data_dir = label_studio_server
-    command = [sys.executable, str(ROOT / "bench" / "scale.py"), "--n", "12", "--backends", "sqlite",
+    command = [sys.executable, str(ROOT / "bench" / "scale.py"), "--n", "12", "--backends", ls_backend,
                "--annotations", "1", "--data-dir", str(data_dir)]  # fmt: skip
     result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=300)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0].startswith("sqlite, 12 articles of ~") and lines[0].endswith(" KB:")
+    assert lines[0].startswith(f"{ls_backend}, 12 articles of ~") and lines[0].endswith(" KB:")
     assert lines[2:4] == [
         "| step | seconds | rate | client peak RSS (MB) | server peak RSS (MB) |", "|---|---|---|---|---|",
     ]  # fmt: skip
@@ -36,18 +36,10 @@ def test_bench_scale_runs_tiny(label_studio_server):
         cells = line.strip("| ").split(" | ")
         assert float(cells[1]) > 0 and float(cells[4]) > 100, line  # seconds, the server's RSS
     goals = lines[lines.index("Goals:") + 2 :]
-    assert [goal.split(": ")[0] for goal in goals] == [
-        "- n=12",
-        "- n=12",
-        "- n=12",
-        "- n=12",
-        "- n=12",
-        "- sqlite",
-        "- sqlite",
-    ]
+    assert [goal.split(": ")[0] for goal in goals] == ["- n=12"] * 5 + [f"- {ls_backend}"] * 2
     assert goals[0] == "- n=12: annotators' annotations/s postgresql / sqlite >= 1.8: n/a (needs both back ends)"
     assert goals[-1] == (
-        "- sqlite: client peak RSS of release at n=12 / n=12 <= 1.5: n/a (needs two --n values, e.g. --n 10000 50000)"
+        f"- {ls_backend}: client peak RSS of release at n=12 / n=12 <= 1.5: n/a (needs two --n values, e.g. --n 10000 50000)"
     )
 
 
