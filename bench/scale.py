@@ -257,7 +257,7 @@ def bench_one(backend: str, n: int, args: argparse.Namespace, results: list[Resu
         env = {**os.environ, "PYTHONPATH": str(ROOT), "CURATION_CACHE_DIR": str(tmp / "cache")}
         env.pop("LABEL_STUDIO_URL", None), env.pop("LABEL_STUDIO_API_KEY", None)
         jobs = {"push": cli_accepts(env, ["push"], "--jobs"), "pull": cli_accepts(env, ["pull"], "--jobs")}
-        corpus, annotated, results, kb = write_inputs(n, ANNOTATORS * args.annotations, tmp)
+        corpus, annotated, answers, kb = write_inputs(n, ANNOTATORS * args.annotations, tmp)
         result = Result(backend, n, kb, jobs)
         results.append(result)
         start = curation("server", "start", "--data-dir", str(data_dir), "--port", str(free_port()))
@@ -271,7 +271,7 @@ def bench_one(backend: str, n: int, args: argparse.Namespace, results: list[Resu
             result.steps["start"] = Step("server start", seconds)
         memory = ServerMemory(data_dir)
         try:
-            measure(result, args, env, data_dir, memory, tmp, corpus, annotated, results)
+            measure(result, args, env, data_dir, memory, tmp, corpus, annotated, answers)
         finally:
             memory.close()
             if args.data_dir is None:
@@ -279,7 +279,7 @@ def bench_one(backend: str, n: int, args: argparse.Namespace, results: list[Resu
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
 
 
-def measure(result, args, env, data_dir, memory, tmp, corpus, annotated, results) -> None:
+def measure(result, args, env, data_dir, memory, tmp, corpus, annotated, answers) -> None:
     n, logs = result.n, tmp / "stderr.log"
     creds = read_credentials(data_dir)
     assert creds is not None
@@ -311,7 +311,7 @@ def measure(result, args, env, data_dir, memory, tmp, corpus, annotated, results
 
     tokens = [stored_users(data_dir)[name].token for name in names]
     print(f"[{result.backend} n={n}] {ANNOTATORS} annotators...", file=sys.stderr)
-    seconds, ok, failed = annotate(conn, tokens, pushed, results, args.annotations)
+    seconds, ok, failed = annotate(conn, tokens, pushed, answers, args.annotations)
     result.annotations, result.failed = ok, failed
     result.steps["annotate"] = Step(f"{len(tokens)} annotators: {ok} annotations, {failed} failed", seconds,
                                     f"{ok / seconds:.1f} annotations/s", None, memory.phase())  # fmt: skip
