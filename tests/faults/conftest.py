@@ -26,7 +26,7 @@ SECOND_PASS = ROOT / "corpus" / "seed" / "annotator-2" / "annotator-2.jsonl"
 DECISIONS = ROOT / "corpus" / "seed" / "decisions-2.0.0.json"
 MAINTAINERS = "seed-maintainers-2026-11"
 #: The read timeout of every command in the suite, and how long a "slow" answer is held.
-READ_TIMEOUT, SLOW = 3.0, 3.5
+READ_TIMEOUT, SLOW = 6.0, 6.5
 SEED_OF_CHAOS = 20261207
 
 
