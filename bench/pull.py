@@ -19,6 +19,12 @@ snapshot's size on disk::
     .venv/bin/python bench/pull.py                     # 10,000 tasks, own temporary server
     .venv/bin/python bench/pull.py --n 200             # quick
     .venv/bin/python bench/pull.py --data-dir /tmp/ls  # reuse a running server and its bench project
+
+``--jobs N`` adds ``curation pull --jobs N`` (the export built in shards, N at a time), each run
+in a fresh process like the one-shot pull, with the goals of issue 16 on a PostgreSQL server:
+>= 1.5x the one-shot pull (one connection), no slower than Label Studio's export::
+
+    .venv/bin/python bench/pull.py --n 2000 --jobs 4 --data-dir .labelstudio
 """
 
 from __future__ import annotations
@@ -172,6 +178,14 @@ def step_curation(conn: Connection, title: str, out: Path) -> dict:
             "issues": checked.counts()}  # fmt: skip
 
 
+def step_shards(conn: Connection, title: str, out: Path, jobs: int) -> dict:
+    from curation.project.pull import pull
+
+    started = time.perf_counter()
+    report = pull(conn, project_title=title, out=out, jobs=jobs)
+    return {"pull": time.perf_counter() - started, "shards": report.shards, "tasks": report.tasks}
+
+
 def step_floor(snapshot: Path, out: Path) -> dict:
     """The least any converter must do: parse, flatten every result to a row, write parquet."""
     import pyarrow as pa
@@ -207,22 +221,24 @@ def step_converter(snapshot: Path, out: Path) -> dict:
     return {"seconds": time.perf_counter() - started, "cpu": time.process_time() - cpu}
 
 
-def measure(step: str, title: str, workdir: Path) -> dict:
+def measure(step: str, title: str, workdir: Path, jobs: int = 1) -> dict:
     """Run one step in a child process; return its figures and peak RSS (bytes)."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    command = [sys.executable, __file__, "--step", step, "--title", title, "--workdir", str(workdir)]
+    command = [sys.executable, __file__, "--step", step, "--title", title, "--workdir", str(workdir),
+               "--jobs", str(jobs)]  # fmt: skip
     result = subprocess.run(command, env=env, capture_output=True, text=True)
     if result.returncode:
         raise SystemExit(f"step {step} failed:\n{result.stderr}")
     return json.loads(result.stdout.splitlines()[-1])
 
 
-def run_step(step: str, title: str, workdir: Path) -> None:
+def run_step(step: str, title: str, workdir: Path, jobs: int) -> None:
     conn = Connection(os.environ["LABEL_STUDIO_URL"], os.environ["LABEL_STUDIO_API_KEY"])
     snapshot = workdir / "curation.json"
     figures = {
         "ls-export": lambda: step_ls_export(conn, title, workdir / "ls-export.json"),
         "curation": lambda: step_curation(conn, title, snapshot),
+        "shards": lambda: step_shards(conn, title, workdir / "shards.json", jobs),
         "floor": lambda: step_floor(snapshot, workdir / "floor.parquet"),
         "converter": lambda: step_converter(snapshot, workdir / "conll"),
     }[step]()
@@ -236,12 +252,13 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=3)
     parser.add_argument("--repeat", type=int, default=2, help="export/pull pairs to run (the best of each is kept)")
     parser.add_argument("--data-dir", type=Path, default=None, help="data dir of a running server to reuse")
+    parser.add_argument("--jobs", type=int, default=None, help="also time `curation pull --jobs N` (shards)")
     parser.add_argument("--step", help=argparse.SUPPRESS)
     parser.add_argument("--title", help=argparse.SUPPRESS)
     parser.add_argument("--workdir", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.step:
-        return run_step(args.step, args.title, args.workdir)
+        return run_step(args.step, args.title, args.workdir, args.jobs or 1)
 
     own_dir = None
     if args.data_dir and server_status(args.data_dir).state == "running":
@@ -256,19 +273,23 @@ def main() -> None:
         title, n = ensure_project(conn, args.n, args.seed)
         with tempfile.TemporaryDirectory(prefix="bench-pull-") as tmp:
             workdir = Path(tmp)
-            exports, pulls = [], []
+            exports, pulls, sharded = [], [], []
             for _ in range(args.repeat):
                 exports.append(measure("ls-export", title, workdir))
                 pulls.append(measure("curation", title, workdir))
+                if args.jobs:
+                    sharded.append(measure("shards", title, workdir, args.jobs))
             floor = measure("floor", title, workdir)
             converter = measure("converter", title, workdir)
     finally:
         if own_dir is not None and args.data_dir is None:
             stop_server(data_dir=own_dir)
-    report(n, exports, pulls, floor, converter)
+    report(n, exports, pulls, floor, converter, sharded, args.jobs)
 
 
-def report(n: int, exports: list[dict], pulls: list[dict], floor: dict, converter: dict) -> None:
+def report(
+    n: int, exports: list[dict], pulls: list[dict], floor: dict, converter: dict, sharded: list[dict], jobs: int | None
+) -> None:
     """Print the figures; local computing is compared in CPU time (the machine is shared)."""
     export = min(exports, key=lambda e: e["seconds"])
     best = min(pulls, key=lambda p: p["pull"])
@@ -303,6 +324,14 @@ def report(n: int, exports: list[dict], pulls: list[dict], floor: dict, converte
         f"floor {floor['peak_rss'] / 1e6:.0f} MB; converter {converter['peak_rss'] / 1e6:.0f} MB; "
         f"export client {max(e['peak_rss'] for e in exports) / 1e6:.0f} MB"
     )
+    if sharded:
+        shards = min(sharded, key=lambda p: p["pull"])
+        print(
+            f"curation pull --jobs {jobs} ({shards['shards']} shards): {shards['pull']:.2f} s -> "
+            f"{best['pull'] / shards['pull']:.2f}x the one-shot pull (goal >= 1.5 on PostgreSQL), "
+            f"{export['seconds'] / shards['pull']:.2f}x Label Studio's export (goal >= 1.0 on PostgreSQL); "
+            f"peak RSS {max(p['peak_rss'] for p in sharded) / 1e6:.0f} MB"
+        )
 
 
 if __name__ == "__main__":

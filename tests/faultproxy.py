@@ -96,6 +96,8 @@ class FaultProxy:
     #: returning True drops the answer (the client was killed meanwhile)
     after_forward: Callable[[int], bool] | None = None
     forwarded: int = 0
+    #: requests received and not yet answered (or dropped)
+    active: int = 0
 
     def __post_init__(self) -> None:
         proxy = self
@@ -105,6 +107,15 @@ class FaultProxy:
                 pass
 
             def _handle(self) -> None:
+                with proxy._count_lock:
+                    proxy.active += 1
+                try:
+                    self._handle_counted()
+                finally:
+                    with proxy._count_lock:
+                        proxy.active -= 1
+
+            def _handle_counted(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
                 proxy.log.append((self.command, self.path, self.headers.get("Range")))
@@ -183,6 +194,13 @@ class FaultProxy:
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    def wait_idle(self, timeout: float = 120.0) -> None:
+        """Wait until every request received has been answered (or dropped)."""
+        deadline = time.monotonic() + timeout
+        while self.active and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not self.active, f"{self.active} requests still in the proxy after {timeout} s"
 
     def _take(self, method: str, path: str) -> Fault | None:
         for fault in self.faults:

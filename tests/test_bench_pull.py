@@ -19,6 +19,8 @@ def test_bench_pull_runs_tiny(label_studio_server):
         "1",
         "--data-dir",
         str(data_dir),
+        "--jobs",
+        "2",
     ]
     result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=300)
     assert result.returncode == 0, result.stderr
@@ -31,4 +33,5 @@ def test_bench_pull_runs_tiny(label_studio_server):
         "floor (json.load + rows + parquet)",
         "label_studio_sdk converter JSON -> CONLL2003",
         "peak RSS",
+        "curation pull --jobs 2 (2 shards)",
     ]

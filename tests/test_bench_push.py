@@ -35,13 +35,22 @@ def test_bench_push_whole_process_runs_tiny(label_studio_server):
     _, data_dir = label_studio_server
     result = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "push.py"), "--whole-process", "--n", "20", "--rounds", "1",
-         "--data-dir", str(data_dir)],
+         "--data-dir", str(data_dir), "--jobs", "2"],
         capture_output=True, text=True, cwd=ROOT, timeout=300,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0] == "20 articles as a JSONL corpus, each method a new process, best of 1 round"
-    assert [line[:46].strip() for line in lines[2:5]] == [
+    assert lines[0] == (
+        "20 articles as a JSONL corpus, each method a new process, best of 1 round; "
+        "CPU: the process's own (user + system), the rest is waiting"
+    )
+    assert lines[1].split() == ["process", "seconds", "CPU", "s"]
+    assert [line[:46].strip() for line in lines[2:7]] == [
         "plain script: POST /import, 1,000 per request", "curation push", "curation push again (nothing new)",
+        "python -c pass (the interpreter's start)", "curation push --jobs 2",
     ]  # fmt: skip
-    assert [line.split(": ")[1] for line in lines[5:]] == ["push >= 0.9x the plain script", "re-push <= 5% of the push"]
+    assert all(len(line[46:].split()) == 2 for line in lines[2:7]), lines  # seconds and CPU seconds
+    assert [line.split(": ")[1] for line in lines[7:]] == [
+        "push >= 0.9x the plain script", "re-push <= 5% of the push", "push --jobs 2 >= 1.3x --jobs 1 (on PostgreSQL)",
+        "push --jobs 2 >= 0.9x the plain script (on PostgreSQL)",
+    ]  # fmt: skip

@@ -63,6 +63,15 @@ def as_option(command: Callable[..., Any]) -> Callable[..., Any]:
     )(command)
 
 
+def jobs_option(what: str) -> Callable[[Any], Any]:
+    """``--jobs N`` (``jobs``, default None: chosen from the server), ``what`` saying what runs at once."""
+    return click.option(
+        "--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
+        help=f"{what} Default: chosen from the server (1 for the local SQLite server, up to 4 for a local "
+        "PostgreSQL server with that many workers, 2 for an external server).",
+    )  # fmt: skip
+
+
 def project_option(command: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
         "--project",

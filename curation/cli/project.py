@@ -13,6 +13,7 @@ from curation.cli.base import (
     cli,
     data_dir_option,
     echo_json,
+    jobs_option,
     json_option,
     project_option,
     quiet_option,
@@ -197,13 +198,14 @@ def server_users(data_dir: Path, as_json: bool) -> None:
     help="Apply the schema's label config when the project's differs (otherwise the push stops).",
 )
 @click.option("--dry-run", is_flag=True, help="Show what would happen; change nothing.")
+@jobs_option("Import requests sent at once, each over its own connection.")
 @json_option
 @quiet_option
 @data_dir_option
 @as_option
 @reports_errors  # fmt: skip
 def push_command(corpus: Path, project_title: str, predictions: Path | None, overlap: int | None,
-                 update_config: bool, dry_run: bool, as_json: bool, quiet: bool, data_dir: Path,
+                 update_config: bool, dry_run: bool, jobs: int | None, as_json: bool, quiet: bool, data_dir: Path,
                  as_user: str | None) -> None:  # fmt: skip
     """Put the corpus into Label Studio for annotation; running it again imports only what is new.
 
@@ -211,15 +213,19 @@ def push_command(corpus: Path, project_title: str, predictions: Path | None, ove
     each article as a task with its metadata and the sha256 of its text. An article whose text
     changed after it was pushed is refused (never duplicated, never replaced).
     """
-    from curation.core.corpus import load_corpus
+    from curation.labelstudio.jobs import default_jobs
     from curation.labelstudio.server import resolve_connection
+    from curation.project.cache import default_cache_dir
+    from curation.project.index import open_corpus
     from curation.project.push import push
 
-    documents = load_corpus(corpus)  # bad input is reported before any server is needed
+    # bad input is reported before any server is needed; an unchanged corpus is not read again
+    opened = open_corpus(corpus, default_cache_dir())
     with ProgressBars(show_progress(quiet)) as bars:
         report = push(
-            resolve_connection(data_dir=data_dir, as_user=as_user), corpus=documents, project_title=project_title,
+            resolve_connection(data_dir=data_dir, as_user=as_user), corpus=opened, project_title=project_title,
             predictions=predictions, overlap=overlap, update_config=update_config, dry_run=dry_run, progress=bars,
+            jobs=jobs or default_jobs(data_dir),
         )  # fmt: skip
     if not quiet:
         for note in report.notes:
@@ -241,25 +247,28 @@ def push_command(corpus: Path, project_title: str, predictions: Path | None, ove
     help="Snapshot file to write (Label Studio JSON export); FILE.sha256 is written beside it.",
 )
 @project_option
+@jobs_option("Export shards (task-id ranges) built and downloaded at once; 1: one export of the whole project.")
 @data_dir_option
 @quiet_option
 @reports_errors  # fmt: skip
-def pull_command(out: Path, project_title: str, data_dir: Path, quiet: bool) -> None:
+def pull_command(out: Path, project_title: str, jobs: int | None, data_dir: Path, quiet: bool) -> None:
     """Snapshot a project: every task, annotation (skipped ones too) and prediction, in full.
 
     Written atomically (temporary file, then rename) with its sha256 in FILE.sha256.
     Transient failures are retried with backoff.
     """
+    from curation.labelstudio.jobs import default_jobs
     from curation.labelstudio.server import resolve_connection
     from curation.project.pull import pull
 
     bars = ProgressBars(
         show_progress(quiet),
-        units={"download": "B"},
+        units={"download": "B", "shards": " shards"},
         announcements={"export": "Label Studio is building the snapshot (about 30 s per 10,000 annotated tasks)..."},
     )
     with bars:
-        report = pull(resolve_connection(data_dir=data_dir), project_title=project_title, out=out, progress=bars)
+        report = pull(resolve_connection(data_dir=data_dir), project_title=project_title, out=out, progress=bars,
+                      jobs=jobs or default_jobs(data_dir))  # fmt: skip
     if not quiet:
         if report.repaired_tasks:
             say(f"Read {len(report.repaired_tasks)} tasks again from the API: the export lacked some of their "

@@ -12,6 +12,7 @@ differ after any character outside the Basic Multilingual Plane (emoji, some CJK
 from __future__ import annotations
 
 import bisect
+import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -109,6 +110,11 @@ def to_ls_results(text: str, mentions: Iterable[Mention], relations: Iterable[Re
     return results
 
 
+def _intern(value: Any) -> Any:
+    """One shared string object per type label (and entity id): a corpus repeats them in every document."""
+    return sys.intern(value) if type(value) is str else value
+
+
 def from_ls_results(
     text: str, results: Iterable[Mapping[str, Any]], namespace: str
 ) -> tuple[tuple[Mention, ...], tuple[Relation, ...], tuple[Skipped, ...]]:
@@ -138,7 +144,9 @@ def from_ls_results(
                 continue
             for label in labels:
                 relations.append(
-                    Relation(f"{namespace}r{len(relations) + 1}", label, f"{namespace}{head}", f"{namespace}{tail}")
+                    Relation(
+                        f"{namespace}r{len(relations) + 1}", _intern(label), f"{namespace}{head}", f"{namespace}{tail}"
+                    )
                 )
         elif kind == "labels" and res.get("from_name") == LABELS_NAME:
             if type(value.get("start")) is not int or type(value.get("end")) is not int:
@@ -149,7 +157,7 @@ def from_ls_results(
                 spans[rid] = value
         elif kind == "textarea" and res.get("from_name") == ENTITY_ID_NAME:
             typed = value.get("text") or ()
-            entity_ids[rid] = typed[-1].strip() if typed and isinstance(typed[-1], str) else ""
+            entity_ids[rid] = sys.intern(typed[-1].strip()) if typed and isinstance(typed[-1], str) else ""
         else:
             skipped.append(Skipped(rid, f"unknown result {res.get('from_name')!r} of type {kind!r}"))
     mentions = []
@@ -163,7 +171,7 @@ def from_ls_results(
                 start,
                 end,
                 stored if isinstance(stored, str) else text[start:end],
-                region_labels[0] if len(region_labels) == 1 else "|".join(region_labels),
+                _intern(region_labels[0]) if len(region_labels) == 1 else "|".join(region_labels),
                 entity_ids.pop(rid, None),
             )
         )

@@ -138,7 +138,7 @@ def document_of(record: Mapping[str, Any]) -> Document | None:
     return Document.from_dict(doc) if doc else None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Decision:
     """Why one gold item exists: which source annotations it came from, by which rule.
 

@@ -10,6 +10,8 @@ Only :mod:`curation.labelstudio.sdk` imports ``label_studio_sdk`` (tests/test_la
 - :mod:`~curation.labelstudio.tasks`        list, fingerprint and import tasks     (push)
 - :mod:`~curation.labelstudio.predictions`  list and import predictions            (push, review)
 - :mod:`~curation.labelstudio.export`       export snapshots                       (pull)
+- :mod:`~curation.labelstudio.views`        views of an id range, for shards       (pull --jobs)
+- :mod:`~curation.labelstudio.jobs`         how many requests at once by default   (push, pull)
 - :mod:`~curation.labelstudio.annotations`  annotations from predictions           (accept-predictions)
 - :mod:`~curation.labelstudio.sdk`          the SDK, for the benchmarks' baselines
 - :mod:`~curation.labelstudio.server`       the local server (SQLite, or PostgreSQL + gunicorn), how commands find one
@@ -47,6 +49,7 @@ from curation.labelstudio.export import (
     SNAPSHOT_OPTIONS,
     ExportSnapshot,
     create_snapshot,
+    delete_snapshot,
     download_snapshot,
     task_in_full,
 )
@@ -79,7 +82,7 @@ __all__ = [
     "CONNECT_TIMEOUT", "EXPORT_POLL", "EXPORT_TIMEOUT", "FULL_PAGE_SIZE", "LIST_PAGE_SIZE", "READ_TIMEOUT",
     "SNAPSHOT_OPTIONS", "AddedUser", "ExistingTask", "ExportSnapshot", "LabelStudioDisconnected",
     "LabelStudioServerError", "LabelStudioTimeout", "Project", "Retry", "TaskStamp", "UncertainOutcome", "add_user",
-    "annotation_from", "authorization", "create_annotation", "create_project", "create_snapshot", "download_snapshot",
+    "annotation_from", "authorization", "create_annotation", "create_project", "create_snapshot", "delete_snapshot", "download_snapshot",
     "find_project", "find_project_retrying", "flag_ground_truth", "get_project", "import_predictions", "import_tasks",
     "iter_predicted_tasks", "iter_tasks", "model_versions", "prediction_keys", "project_url", "read", "read_timeout", "request", "sdk_client",
     "sdk_converter_class", "set_instructions", "set_label_config", "set_overlap", "task_in_full", "task_stamp",

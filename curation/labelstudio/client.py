@@ -9,6 +9,8 @@ other module sends a request by itself):
 - :func:`write` (POST, not idempotent) tries again only after a failure that happened before the
   request reached the server; after an uncertain outcome (timeout, dropped connection, HTTP 5xx)
   it calls the caller's ``look`` first, which says whether the server did the work after all;
+- :func:`remove` (DELETE) is tried again like a read: a second try that finds nothing (HTTP 404)
+  means the first one did the work;
 - :func:`download` streams a file, resuming after a break with an HTTP range request.
 
 ``CURATION_RETRY_TRIES``, ``CURATION_RETRY_BACKOFF`` (seconds before the second try, doubled
@@ -28,31 +30,31 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-import requests
-
 from curation.core.errors import LabelStudioError
 from curation.labelstudio.server import Connection
 from curation.labelstudio.transport import (
     CONNECT_TIMEOUT,
     READ_TIMEOUT,
-    TRANSIENT_ERRORS,
     TRANSIENT_STATUS,
+    Answer,
     LabelStudioDisconnected,
     LabelStudioServerError,
     LabelStudioTimeout,
+    Response,
     UncertainOutcome,
     detail,
     read_timeout,
     send,
     session_request,
+    transient_errors,
     unreachable,
 )
 
 __all__ = [
-    "CONNECT_TIMEOUT", "READ_TIMEOUT", "TRANSIENT_ERRORS", "TRANSIENT_STATUS", "LabelStudioDisconnected",
+    "CONNECT_TIMEOUT", "READ_TIMEOUT", "TRANSIENT_STATUS", "LabelStudioDisconnected",
     "LabelStudioServerError", "LabelStudioTimeout", "Retry", "UncertainOutcome", "authorization", "detail",
-    "download", "gave_up", "read", "read_timeout", "request", "retrying", "session_request", "unreachable", "update",
-    "write",
+    "download", "gave_up", "read", "read_timeout", "remove", "request", "retrying", "session_request",
+    "transient_errors", "unreachable", "update", "write",
 ]  # fmt: skip
 
 #: Tries for a step that fails transiently (connection refused or reset, timeout, HTTP 5xx),
@@ -109,7 +111,7 @@ def request(
     body: bytes | None = None,
     timeout: float = READ_TIMEOUT,
     ok: Iterable[int] = (200, 201, 204),
-) -> requests.Response:
+) -> Response:
     """One HTTP request to the Label Studio API, tried once; ``what`` names the action for error
     messages. The adapter goes through :func:`read`, :func:`update` and :func:`write` instead
     (tests use this one to act as a person would in the browser)."""
@@ -167,7 +169,7 @@ def _how(exc: LabelStudioError) -> str | None:
         return status.group(0) if status else "server error"
     if isinstance(exc, LabelStudioDisconnected):
         return "connection broken"
-    if isinstance(exc.__cause__, TRANSIENT_ERRORS):
+    if isinstance(exc.__cause__, transient_errors()):
         return "no connection"
     return None
 
@@ -184,7 +186,7 @@ def retrying(conn: Connection, what: str, retry: Retry, attempt: Callable[[], T]
             if how is None:
                 raise
             last = how
-        except TRANSIENT_ERRORS as exc:
+        except transient_errors() as exc:
             last = f"connection broken ({type(exc).__name__})"
         else:
             status_code = getattr(response, "status_code", None)
@@ -208,7 +210,7 @@ def read(
     params: Mapping[str, Any] | None = None,
     timeout: float = READ_TIMEOUT,
     retry: Retry | None = None,
-) -> requests.Response:
+) -> Response:
     """``GET path``, tried again after transient failures."""
     return retrying(conn, what, retry or Retry(), lambda: send(
         conn, "GET", path, what=what, params=params, timeout=timeout, ok=(200,), headers=_auth(conn)
@@ -224,7 +226,7 @@ def update(
     json_body: Any,
     timeout: float = READ_TIMEOUT,
     retry: Retry | None = None,
-) -> requests.Response:
+) -> Response:
     """An idempotent write (``PATCH``/``PUT`` of fields to values), tried again after transient failures."""
     if method not in ("PATCH", "PUT"):
         raise ValueError(f"update() sends PATCH or PUT, not {method}: use write() with a look")
@@ -233,13 +235,22 @@ def update(
     ))  # fmt: skip
 
 
+def remove(conn: Connection, path: str, *, what: str, retry: Retry | None = None) -> bool:
+    """``DELETE path``, tried again after transient failures; ``False`` when it was not there (HTTP 404,
+    also when an earlier try deleted it)."""
+    response = retrying(conn, what, retry or Retry(), lambda: send(
+        conn, "DELETE", path, what=what, ok=(200, 204, 404), headers=_auth(conn)
+    ))  # fmt: skip
+    return response.status_code != 404
+
+
 def write(
     conn: Connection,
     path: str,
     *,
     what: str,
     look: Callable[[UncertainOutcome], T | None],
-    parse: Callable[[requests.Response], T],
+    parse: Callable[[Response], T],
     json_body: Any = None,
     body: bytes | Callable[[], bytes] | None = None,
     params: Mapping[str, Any] | None = None,
@@ -296,7 +307,7 @@ def download(
     """
     received = 0
 
-    def attempt() -> requests.Response:
+    def attempt() -> Response:
         nonlocal received
         headers = {"Authorization": authorization(conn), "Accept-Encoding": "identity"}
         if received:
@@ -318,6 +329,7 @@ def download(
                     )
                 return response
             # read1 hands over whatever has arrived, so a broken connection loses no received byte
+            assert not isinstance(response, Answer)  # a stream is read through requests
             while data := response.raw.read1(chunk_size):
                 on_chunk(received, data)
                 received += len(data)

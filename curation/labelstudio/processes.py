@@ -12,8 +12,6 @@ import signal
 import socket
 import subprocess
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -33,6 +31,9 @@ def pid_alive(pid: int) -> bool:
 
 
 def healthy(url: str, timeout: float = 2.0) -> bool:
+    import urllib.error  # here: every command imports the server module, few poll the server's health
+    import urllib.request
+
     try:
         with urllib.request.urlopen(f"{url}/health", timeout=timeout) as resp:
             return resp.status == 200

@@ -20,8 +20,7 @@ import re
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
-
-import requests
+from typing import TYPE_CHECKING
 
 from curation.core.errors import LabelStudioError, ServerError
 from curation.labelstudio.client import (
@@ -41,6 +40,9 @@ from curation.labelstudio.server import (
     stored_users,
     write_credentials_file,
 )
+
+if TYPE_CHECKING:
+    import requests
 
 NAME_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]{0,31}")
 EMAIL_DOMAIN = "curation.localhost"
@@ -90,6 +92,8 @@ def add_user(name: str, *, data_dir: Path | str = DEFAULT_DATA_DIR) -> AddedUser
     pending = (stored.get("users") or {}).get(name)
     entry = dict(pending or {"email": f"{name}@{EMAIL_DOMAIN}", "password": secrets.token_urlsafe(24)})
     _store(data_dir, name, entry)
+    import requests  # only here: importing it costs about 0.1 s
+
     session = requests.Session()
     try:
         # a sign-up cut short is safe to repeat: it logs in when the first one created the user

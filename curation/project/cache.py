@@ -9,6 +9,9 @@ created or deleted in between changes the stamp, and push lists the tasks again.
 task's data by hand (its ``doc_id`` or ``text_sha256``) are not seen until then: delete the
 cache folder to force a full listing.
 
+A second small file per server and project title keeps the project's id, so that the next push
+asks for the stamp while it looks the project up (both answers are checked against each other).
+
 The files hold ids and hashes only (no text, no token), under ``$CURATION_CACHE_DIR`` or
 ``$XDG_CACHE_HOME/curation`` (default ``~/.cache/curation``). Deleting them is always safe.
 """
@@ -39,6 +42,20 @@ def _path(cache_dir: Path, url: str, project: Project) -> Path:
     return cache_dir / "push" / f"project-{project.id}-{key}.json"
 
 
+def _title_path(cache_dir: Path, url: str, title: str) -> Path:
+    key = hashlib.sha256(f"{url}\n{title}".encode()).hexdigest()[:24]
+    return cache_dir / "push" / f"title-{key}.json"
+
+
+def project_id(cache_dir: Path, url: str, title: str) -> int | None:
+    """The id of the project titled ``title`` when push last saw it (a guess: check it)."""
+    try:
+        kept = json.loads(_title_path(cache_dir, url, title).read_bytes())
+        return int(kept["id"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
 def load(cache_dir: Path, url: str, project: Project, stamp: TaskStamp) -> list[ExistingTask] | None:
     """The kept task list, if it still describes the project exactly; else ``None``."""
     path = _path(cache_dir, url, project)
@@ -60,6 +77,11 @@ def save(cache_dir: Path, url: str, project: Project, stamp: TaskStamp, tasks: l
         return
     path.parent.mkdir(parents=True, exist_ok=True)
     body = {"format": FORMAT, "stamp": asdict(stamp), "tasks": [[t.id, t.doc_id, t.text_sha256] for t in tasks]}
+    _write(path, body)
+    _write(_title_path(cache_dir, url, project.title), {"id": project.id})
+
+
+def _write(path: Path, body: object) -> None:
     tmp = path.with_suffix(f".{os.getpid()}.tmp")
     tmp.write_text(json.dumps(body, separators=(",", ":")), encoding="utf-8")
     tmp.replace(path)

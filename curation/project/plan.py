@@ -44,29 +44,7 @@ def plan_push(
 ) -> Plan:
     """Compare the corpus with the project's tasks; pure, so every outcome is testable offline."""
     hashes = dict(hashes) if hashes is not None else {d.doc_id: d.sha256 for d in documents}
-    by_doc: dict[str, list[ExistingTask]] = {}
-    foreign = 0
-    for task in existing:
-        if task.doc_id is None:
-            foreign += 1
-        else:
-            by_doc.setdefault(task.doc_id, []).append(task)
-    new: list[Document] = []
-    unchanged: list[str] = []
-    changed: list[tuple[str, int]] = []
-    task_of: dict[str, int] = {}
-    for doc in documents:
-        tasks = by_doc.get(doc.doc_id)
-        if not tasks:
-            new.append(doc)
-            continue
-        same = [t for t in tasks if t.text_sha256 == hashes[doc.doc_id]]
-        if same:
-            unchanged.append(doc.doc_id)
-            task_of[doc.doc_id] = min(t.id for t in same)
-        else:
-            changed.append((doc.doc_id, min(t.id for t in tasks)))
-    new_ids = {d.doc_id for d in new}
+    new_ids, unchanged, changed, task_of, duplicates, foreign = _compare(hashes, existing)
     present = set(existing_predictions)
     inline: dict[str, list[Annotation]] = {}
     for_tasks: list[tuple[int, Annotation]] = []
@@ -79,9 +57,8 @@ def plan_push(
                 already += 1
             else:
                 for_tasks.append((task_of[ann.doc_id], ann))
-    duplicates = tuple(sorted((d, tuple(sorted(t.id for t in ts))) for d, ts in by_doc.items() if len(ts) > 1))
     return Plan(
-        new=tuple(new),
+        new=tuple(d for d in documents if d.doc_id in new_ids),
         hashes=hashes,
         unchanged=tuple(unchanged),
         changed=tuple(changed),
@@ -91,6 +68,55 @@ def plan_push(
         duplicates=duplicates,
         foreign_tasks=foreign,
     )
+
+
+def plan_known(hashes: Mapping[str, str], existing: Iterable[ExistingTask]) -> Plan | None:
+    """The plan of a push without pre-annotations, decided from the articles' hashes alone (their
+    text unread): ``None`` unless every article is already in the project with the same text."""
+    new_ids, unchanged, changed, _, duplicates, foreign = _compare(hashes, existing)
+    if new_ids or changed:
+        return None
+    return Plan(new=(), hashes=hashes, unchanged=tuple(unchanged), changed=(), inline_predictions={},
+                task_predictions=(), predictions_present=0, duplicates=duplicates, foreign_tasks=foreign)  # fmt: skip
+
+
+def _compare(
+    hashes: Mapping[str, str], existing: Iterable[ExistingTask]
+) -> tuple[set[str], list[str], list[tuple[str, int]], dict[str, int], tuple[tuple[str, tuple[int, ...]], ...], int]:
+    """Each article (doc_id -> text hash, corpus order) against the tasks: the new doc_ids, the
+    unchanged ones, the changed ones with a task, the task of each unchanged one, doc_ids held by
+    several tasks, and the number of tasks without a doc_id."""
+    by_doc: dict[str, list[ExistingTask]] = {}
+    foreign = 0
+    for task in existing:
+        if task.doc_id is None:
+            foreign += 1
+        else:
+            by_doc.setdefault(task.doc_id, []).append(task)
+    new: set[str] = set()
+    unchanged: list[str] = []
+    changed: list[tuple[str, int]] = []
+    task_of: dict[str, int] = {}
+    for doc_id, sha in hashes.items():
+        tasks = by_doc.get(doc_id)
+        if not tasks:
+            new.add(doc_id)
+            continue
+        if len(tasks) == 1:  # the usual case, first: a re-push compares every article
+            if tasks[0].text_sha256 == sha:
+                unchanged.append(doc_id)
+                task_of[doc_id] = tasks[0].id
+            else:
+                changed.append((doc_id, tasks[0].id))
+            continue
+        same = [t for t in tasks if t.text_sha256 == sha]
+        if same:
+            unchanged.append(doc_id)
+            task_of[doc_id] = min(t.id for t in same)
+        else:
+            changed.append((doc_id, min(t.id for t in tasks)))
+    duplicates = tuple(sorted((d, tuple(sorted(t.id for t in ts))) for d, ts in by_doc.items() if len(ts) > 1))
+    return new, unchanged, changed, task_of, duplicates, foreign
 
 
 def refuse_changed(plan: Plan, title: str) -> None:

@@ -6,9 +6,13 @@ sha256 are computed, then its tasks are read back one at a time (never the whole
 memory) and checked. A task whose annotations or predictions are not all in the snapshot
 (its counters say how many it has, skipped ones included; predictions must be full objects,
 not ids) is read again from the API and merged in. Then the file is renamed over ``out``
-and ``out.sha256`` is written beside it (``sha256sum -c`` format). Transient failures are
+and ``out.sha256`` is written beside it (``sha256sum -c`` format). The temporary files are named
+``.<out name>.<pid>.*.part``: a pull that was killed leaves one behind, and the next pull into
+the same folder removes those of processes that are gone. Transient failures are
 retried with backoff; see :class:`curation.labelstudio.Retry`. The snapshot is created
-readable by its owner only: it holds unpublished annotations.
+readable by its owner only: it holds unpublished annotations. With ``jobs`` > 1 the export is
+built in shards of task-id ranges, several at once (:mod:`curation.project.shards`), and
+written in the same format, tasks in id order; the checks and repairs are the same.
 """
 
 from __future__ import annotations
@@ -25,18 +29,13 @@ from typing import Any
 
 from curation.core.errors import SnapshotError
 from curation.core.normalize import iter_tasks, pseudonym, sha256_path
-from curation.labelstudio import (
-    ExportSnapshot,
-    Retry,
-    create_snapshot,
-    download_snapshot,
-    find_project_retrying,
-    task_in_full,
-)
+from curation.labelstudio import Retry, create_snapshot, find_project_retrying, task_in_full
 from curation.labelstudio.server import Connection
+from curation.project.shards import download_checked, export_in_shards
 
 #: ``progress(stage, done, total)``: stage is ``export`` (the server builds the snapshot),
-#: ``download`` (bytes) or ``repair`` (tasks read again from the API).
+#: ``download`` (bytes), ``shards`` (shards written, with ``jobs`` > 1) or ``repair`` (tasks
+#: read again from the API).
 Progress = Callable[[str, int, "int | None"], None]
 
 
@@ -64,6 +63,7 @@ class PullReport:
     unresolved_tasks: tuple[int, ...]
     unknown_annotators: int
     seconds: float
+    shards: int = 1
 
     def to_dict(self) -> dict[str, Any]:
         data = {k: getattr(self, k) for k in self.__dataclass_fields__}
@@ -113,45 +113,6 @@ class _Tally:
             self.incomplete.append(int(task["id"]))
 
 
-class _Receiver:
-    """Writes downloaded chunks to a file while hashing them (md5 for the server's check, sha256)."""
-
-    def __init__(self, handle: Any, progress: Progress | None) -> None:
-        self.handle, self.progress = handle, progress
-        self._reset()
-
-    def _reset(self) -> None:
-        self.handle.seek(0)
-        self.handle.truncate()
-        self.size = 0
-        self.md5, self.sha256 = hashlib.md5(usedforsecurity=False), hashlib.sha256()
-
-    def __call__(self, offset: int, data: bytes) -> None:
-        if offset == 0 and self.size:
-            self._reset()
-        self.handle.write(data)
-        self.md5.update(data)
-        self.sha256.update(data)
-        self.size += len(data)
-        if self.progress:
-            self.progress("download", self.size, None)
-
-
-def _download(
-    conn: Connection, snapshot: ExportSnapshot, handle: Any, retry: Retry, progress: Progress | None
-) -> _Receiver:
-    """Download until the file matches the md5 Label Studio computed (bounded tries)."""
-    for _ in range(retry.tries):
-        receiver = _Receiver(handle, progress)
-        download_snapshot(conn, snapshot, receiver, retry=retry)
-        if not snapshot.md5 or receiver.md5.hexdigest() == snapshot.md5:
-            return receiver
-    raise SnapshotError(
-        f"The downloaded export snapshot {snapshot.id} never matched the md5 Label Studio computed for it "
-        f"({retry.tries} tries): the connection keeps breaking. Run the pull again."
-    )
-
-
 def _tally(path: Path) -> _Tally:
     """Count and check the tasks of a downloaded export, streaming it (ijson's C parser)."""
     tally = _Tally()
@@ -176,9 +137,9 @@ def merge_task(task: dict[str, Any], full: Mapping[str, Any]) -> dict[str, Any]:
     return {**task, "annotations": sorted(annotations, key=lambda a: a["id"]), "predictions": predictions}
 
 
-def _repair(path: Path, out_dir: Path, repairs: dict[int, dict[str, Any]]) -> tuple[Path, str, int, _Tally]:
+def _repair(path: Path, beside: Path, repairs: dict[int, dict[str, Any]]) -> tuple[Path, str, int, _Tally]:
     """Rewrite the snapshot (streaming) with the repaired tasks; return the new file and its sha256."""
-    fd, name = tempfile.mkstemp(dir=out_dir, prefix=".curation-pull-", suffix=".json.part")
+    fd, name = _temporary(beside)
     digest, size, tally = hashlib.sha256(), 0, _Tally()
     with os.fdopen(fd, "wb") as out, open(path, "rb") as source:
         for index, task in enumerate(iter_tasks(source, str(path))):
@@ -197,8 +158,27 @@ def _repair(path: Path, out_dir: Path, repairs: dict[int, dict[str, Any]]) -> tu
     return Path(name), digest.hexdigest(), size + len(tail), tally
 
 
+def _temporary(path: Path) -> tuple[int, str]:
+    """A new temporary file beside ``path``, named after it and this process."""
+    return tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.{os.getpid()}.", suffix=".part")
+
+
+def _remove_stale(path: Path) -> None:
+    """Remove the temporary files that killed pulls into ``path`` left (their process is gone)."""
+    for part in path.parent.glob(f".{path.name}.*.part"):
+        pid = part.name[len(path.name) + 2 :].split(".", 1)[0]
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            part.unlink(missing_ok=True)
+        except OSError:
+            pass  # alive, under another user
+
+
 def _write_atomically(path: Path, text: str) -> None:
-    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    fd, name = _temporary(path)
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         handle.write(text)
     os.replace(name, path)
@@ -211,8 +191,10 @@ def pull(
     out: Path | str,
     progress: Progress | None = None,
     retry: Retry | None = None,
+    jobs: int = 1,
 ) -> PullReport:
-    """Snapshot the project titled ``project_title`` into ``out`` (and ``out.sha256``)."""
+    """Snapshot the project titled ``project_title`` into ``out`` (and ``out.sha256``): one export
+    snapshot, or with ``jobs`` > 1 shards built ``jobs`` at a time (:mod:`curation.project.shards`)."""
     started = time.monotonic()
     retry = retry or Retry()
     out = Path(out)
@@ -220,18 +202,26 @@ def pull(
         raise SnapshotError(f"{out} is a directory. Give --out a file name such as {out / 'snapshot.json'}.")
     if not out.parent.is_dir():
         raise SnapshotError(f"Folder {out.parent} does not exist. Create it, or choose another --out.")
+    _remove_stale(out)
+    _remove_stale(sha256_path(out))
     project = find_project_retrying(conn, project_title, retry=retry)
-    if progress:
+    if progress and jobs <= 1:
         progress("export", 0, None)
-    snapshot = create_snapshot(conn, project.id, retry=retry)
-    fd, part = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".part")
+    fd, part = _temporary(out)
     temporary = [Path(part)]
     try:
         with os.fdopen(fd, "w+b") as handle:
-            receiver = _download(conn, snapshot, handle, retry, progress)
+            if jobs > 1:
+                sharded = export_in_shards(conn, project.id, handle, jobs=jobs, folder=out.parent, retry=retry,
+                                           progress=progress)  # fmt: skip
+                sha, size, exports = sharded.sha256, sharded.size, sharded.export_ids
+            else:
+                snapshot = create_snapshot(conn, project.id, retry=retry)
+                receiver = download_checked(conn, snapshot, handle, retry, progress)
+                sha, size, exports = receiver.sha256.hexdigest(), receiver.size, (snapshot.id,)
             handle.flush()
             os.fsync(handle.fileno())
-        tally, sha, size = _tally(temporary[0]), receiver.sha256.hexdigest(), receiver.size
+        tally = _tally(temporary[0])
         repaired = tuple(sorted(tally.incomplete))  # in task-id order, whatever order the export had
         if repaired:
             repairs = {}
@@ -239,7 +229,7 @@ def pull(
                 repairs[task_id] = task_in_full(conn, task_id, retry=retry)
                 if progress:
                     progress("repair", done, len(repaired))
-            fixed, sha, size, tally = _repair(temporary[0], out.parent, repairs)
+            fixed, sha, size, tally = _repair(temporary[0], out, repairs)
             temporary.append(fixed)
         os.replace(temporary[-1], out)
         _write_atomically(sha256_path(out), f"{sha}  {out.name}\n")
@@ -247,9 +237,9 @@ def pull(
         for path in temporary:
             path.unlink(missing_ok=True)
     return PullReport(
-        path=out, sha256=sha, size=size, project_id=project.id, project_title=project.title, export_id=snapshot.id,
+        path=out, sha256=sha, size=size, project_id=project.id, project_title=project.title, export_id=exports[0],
         tasks=tally.tasks, annotations=tally.annotations, cancelled=tally.cancelled,
         ground_truth=tally.ground_truth, predictions=tally.predictions, repaired_tasks=repaired,
         unresolved_tasks=tuple(tally.incomplete),
-        unknown_annotators=tally.unknown_annotators, seconds=time.monotonic() - started,
+        unknown_annotators=tally.unknown_annotators, seconds=time.monotonic() - started, shards=len(exports),
     )  # fmt: skip

@@ -20,17 +20,17 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from curation import labelstudio as ls
-from curation.core.corpus import load_corpus
-from curation.core.errors import PushError
+from curation.core.errors import LabelStudioError, PushError
 from curation.core.records import Document
 from curation.core.schema import Schema, guidelines_html, label_config, load_schema, same_config
 from curation.labelstudio.server import Connection
 from curation.project import cache as pushcache
 from curation.project.chunks import ChunkImporter, serialize_chunks
-from curation.project.plan import Plan, plan_push, prediction_payload, refuse_changed, task_payload
+from curation.project.index import Corpus, open_corpus, remember
+from curation.project.plan import Plan, plan_known, plan_push, prediction_payload, refuse_changed, task_payload
 from curation.project.preannotations import load_preannotations
 
 #: ``progress(stage, done, total)``, called as work advances (the CLI draws tqdm bars with it).
@@ -109,7 +109,7 @@ def _s(n: int) -> str:
 def push(
     conn: Connection,
     *,
-    corpus: Path | str | Sequence[Document],
+    corpus: Path | str | Corpus | Sequence[Document],
     project_title: str,
     predictions: Path | str | None = None,
     overlap: int | None = None,
@@ -121,33 +121,40 @@ def push(
     chunk_tasks: int = 2000,
     chunk_bytes: int = 16 * 1024 * 1024,
     import_timeout: float = 120.0,
+    jobs: int = 1,
 ) -> PushReport:
-    """Push ``corpus`` (a folder, a JSONL file or documents) into the project titled ``project_title``.
+    """Push ``corpus`` (a folder, a JSONL file, one opened by :func:`~curation.project.index.open_corpus`,
+    or documents) into the project titled ``project_title``. A corpus path is looked up in the
+    corpus index of ``cache_dir`` first: unchanged files are not read again unless needed.
 
     Raises :class:`PushError` for changed articles or label config drift (before changing
     anything), :class:`~curation.core.errors.CorpusError` / :class:`~curation.core.errors.PredictionsError`
     for bad input files and :class:`~curation.core.errors.LabelStudioError` for server problems.
+    ``jobs`` import requests are kept in flight at once (see :mod:`curation.project.chunks`).
     """
     # The project and its task stamp are looked up while the corpus is read (two round trips
     # hidden behind reading it); a daemon thread, so a corpus error never waits for the server.
-    lookup = _Lookup(conn, project_title)
-    documents = list(corpus) if not isinstance(corpus, (str, Path)) else load_corpus(corpus)
+    cache_dir = cache_dir or pushcache.default_cache_dir()
+    lookup = _Background(_lookup, conn, project_title, cache_dir)
+    source = open_corpus(corpus, cache_dir) if isinstance(corpus, (str, Path)) else corpus
+    if isinstance(source, Corpus) and source.documents is None and predictions is not None:
+        source = source.read()  # pre-annotations need the text
+    documents = source.documents if isinstance(source, Corpus) else list(source)
     schema = schema or load_schema()
     config, guide = label_config(schema), guidelines_html(schema)
-    by_id = {d.doc_id: d for d in documents}
-    if len(by_id) != len(documents):
+    by_id = {d.doc_id: d for d in documents or ()}
+    if documents is not None and len(by_id) != len(documents):
         seen: set[str] = set()
         for d in documents:
             if d.doc_id in seen:
                 raise PushError(f"Two documents share doc_id {d.doc_id!r}. Give each article its own doc_id.")
             seen.add(d.doc_id)
     records = load_preannotations(predictions, by_id, schema) if predictions is not None else ()
-    cache_dir = cache_dir or pushcache.default_cache_dir()
     report = progress or (lambda stage, done, total: None)
 
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="curation-hash") as pool:
         # Hashing 40 MB of text takes ~0.1 s; sha256 releases the GIL, so it overlaps the requests.
-        hashing = pool.submit(lambda: {d.doc_id: d.sha256 for d in documents})
+        hashing = pool.submit(lambda read: {d.doc_id: d.sha256 for d in read}, documents or ())
         found, early_stamp = lookup.result()  # the project as it was before this push
         created = found is None
         project = found  # the project pushed into: None only in a dry run that would create it
@@ -169,9 +176,22 @@ def push(
             versions = {r.model_version or "" for r in records}
             if records:
                 present = _existing_prediction_keys(conn, found.id, versions)
-        plan = plan_push(
-            documents, existing, predictions=records, existing_predictions=present, hashes=hashing.result()
+        known = None
+        if documents is None:  # the index knows the articles: their text is needed only if one is new or changed
+            assert isinstance(source, Corpus) and source.hashes is not None
+            known = plan_known(source.hashes, existing)
+            if known is None:
+                source = source.read()
+                documents = source.documents
+        plan = known or plan_push(  # hashed above, unless the corpus was read just now
+            documents or (),
+            existing,
+            predictions=records,
+            existing_predictions=present,
+            hashes=hashing.result() or None,
         )
+    if isinstance(source, Corpus):
+        remember(cache_dir, source, plan.hashes)
     refuse_changed(plan, project_title)
     notes = _notes(plan)
 
@@ -205,7 +225,7 @@ def push(
 
     created_tasks = _import_new(
         conn, project.id, plan, stamp=stamp, existing=existing, chunk_tasks=chunk_tasks,
-        chunk_bytes=chunk_bytes, timeout=import_timeout, progress=report,
+        chunk_bytes=chunk_bytes, timeout=import_timeout, progress=report, jobs=jobs,
     )  # fmt: skip
     _import_task_predictions(conn, project.id, plan, by_id, report)
     if created_tasks or plan.task_predictions or drift or overlap_changed:
@@ -215,30 +235,48 @@ def push(
     return replace(outcome, project_id=project.id, project_url=ls.project_url(conn, project.id))
 
 
-class _Lookup:
-    """The project titled ``title`` and its :class:`~curation.labelstudio.TaskStamp`, read in a
-    daemon thread; :meth:`result` waits for them (or raises what the lookup raised)."""
+T = TypeVar("T")
 
-    def __init__(self, conn: Connection, title: str) -> None:
+
+class _Background(Generic[T]):
+    """``function(*args)`` run in a daemon thread; :meth:`result` waits for its value (or raises
+    what it raised)."""
+
+    def __init__(self, function: Callable[..., T], *args: Any) -> None:
         self._done = threading.Event()
-        self._value: tuple[ls.Project | None, ls.TaskStamp | None] = (None, None)
+        self._value: T | None = None
         self._error: BaseException | None = None
-        threading.Thread(target=self._run, args=(conn, title), daemon=True, name="curation-lookup").start()
+        threading.Thread(target=self._run, args=(function, args), daemon=True, name="curation-lookup").start()
 
-    def _run(self, conn: Connection, title: str) -> None:
+    def _run(self, function: Callable[..., T], args: tuple[Any, ...]) -> None:
         try:
-            found = ls.find_project(conn, title)
-            self._value = (found, ls.task_stamp(conn, found.id) if found is not None else None)
+            self._value = function(*args)
         except BaseException as exc:  # handed to the caller by result()
             self._error = exc
         finally:
             self._done.set()
 
-    def result(self) -> tuple[ls.Project | None, ls.TaskStamp | None]:
+    def result(self) -> T:
         self._done.wait()
         if self._error is not None:
             raise self._error
-        return self._value
+        return self._value  # type: ignore[return-value]  # set when no error was raised
+
+
+def _lookup(conn: Connection, title: str, cache_dir: Path) -> tuple[ls.Project | None, ls.TaskStamp | None]:
+    """The project titled ``title`` and its :class:`~curation.labelstudio.TaskStamp`. The stamp of
+    the project id the last push saw is asked for at the same time, and used if the id still holds."""
+    guess = pushcache.project_id(cache_dir, conn.url, title)
+    early = _Background(ls.task_stamp, conn, guess) if guess is not None else None
+    found = ls.find_project(conn, title)
+    if found is None:
+        return None, None
+    if early is not None and guess == found.id:
+        try:
+            return found, early.result()
+        except LabelStudioError:
+            pass  # asked again below, with its own error if it fails again
+    return found, ls.task_stamp(conn, found.id)
 
 
 def _existing_tasks(
@@ -278,16 +316,20 @@ def _import_new(
     chunk_bytes: int,
     timeout: float,
     progress: Progress,
+    jobs: int = 1,
 ) -> list[ls.ExistingTask]:
-    """Import the plan's new documents in chunks; return the tasks created, in corpus order."""
+    """Import the plan's new documents in chunks, ``jobs`` at a time; return the tasks created, in
+    corpus order. With several jobs the chunks are smaller, so that each connection gets two."""
     if not plan.new:
         return []
+    if jobs > 1:
+        chunk_tasks = min(chunk_tasks, -(-len(plan.new) // (2 * jobs)))
     payloads = (
         (d.doc_id, task_payload(d, plan.hashes[d.doc_id], plan.inline_predictions.get(d.doc_id, ()))) for d in plan.new
     )
     importer = ChunkImporter(
         conn, project_id, hashes=plan.hashes, total_before=stamp.total,
-        max_id=max([stamp.newest_id or 0, *(t.id for t in existing)]), timeout=timeout,
+        max_id=max([stamp.newest_id or 0, *(t.id for t in existing)]), timeout=timeout, jobs=jobs,
     )  # fmt: skip
     total = len(plan.new)
     progress("Importing", 0, total)

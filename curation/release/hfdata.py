@@ -17,7 +17,7 @@ from __future__ import annotations
 import io
 import logging
 import tempfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import accumulate, chain
 from pathlib import Path
@@ -221,6 +221,12 @@ def parquet_bytes(table: pa.Table, *, use_dictionary: bool = True) -> bytes:
 def read_parquet_rows(path: Path | str) -> list[dict[str, Any]]:
     """Rows of one parquet file of a release, read directly (the release's own files only)."""
     return pq.read_table(path).to_pylist()
+
+
+def iter_parquet_rows(path: Path | str, columns: list[str], batch_size: int = 1024) -> Iterator[dict[str, Any]]:
+    """Some columns of the rows of one parquet file of a release, read a batch at a time (flat memory)."""
+    for batch in pq.ParquetFile(path).iter_batches(batch_size=batch_size, columns=columns):
+        yield from batch.to_pylist()
 
 
 def load_release_config(path: Path | str, config: str, split: str) -> list[dict[str, Any]]:

@@ -18,7 +18,7 @@ from typing import Any
 
 from curation.core.errors import CurationError, PredictionsError, ReleaseError
 from curation.core.records import Annotation, Mention
-from curation.release.hfdata import read_parquet_rows
+from curation.release.hfdata import iter_parquet_rows, read_parquet_rows
 from curation.release.source import read_annotations, read_documents
 from curation.review.registry import (
     Entry,
@@ -53,8 +53,13 @@ def read_uses(path: Path | str) -> list[Use]:
         if not (path / "MANIFEST.sha256").is_file():
             raise ReleaseError(f"{path}: neither a release folder (no MANIFEST.sha256) nor a release's source/ "
                                "folder. Pass a snapshot file, exports/<name>/<version> or its source/.")  # fmt: skip
+        rows = (
+            row
+            for file in sorted((path / "documents").glob("*.parquet"))
+            for row in iter_parquet_rows(file, ["doc_id", "language", "mentions"])
+        )  # texts are not read
         return [Use(m["entity_id"], m["type"], m["text"], row["doc_id"], row["language"], GOLD)
-                for row in config_rows(path, "documents") for m in row["mentions"] if m.get("entity_id")]  # fmt: skip
+                for row in rows for m in row["mentions"] if m.get("entity_id")]  # fmt: skip
     from curation.core.normalize import load_snapshot
 
     snapshot = load_snapshot(path)

@@ -165,11 +165,13 @@ def release_snapshot(
         check_bump(previous_version, version, built.level, force_version)
     path = write_release(exports / name / version, built.files)
     counts = json.loads(built.files["release.json"])["counts"]
+    level, files = built.level, len(built.files)
+    del built, normalized  # the registry reads the written release back: let the records and file bytes go first
     from curation.release.lookup import read_uses
     from curation.review.registry import findings
 
     found = len(findings(read_uses(path)))
-    return ReleaseResult(path, version, previous_version, built.level, len(built.files), counts, found)
+    return ReleaseResult(path, version, previous_version, level, files, counts, found)
 
 
 def build_from(

@@ -85,6 +85,15 @@ def drifted_config() -> str:
     return config.replace(labels[-1] + "\n", "", 1)
 
 
+def without_clock(tasks: list[dict]) -> list[dict]:
+    """Tasks without ``created_ago``: Label Studio writes how long ago each prediction was made
+    ("0 minutes", "3 minutes"), so two pulls of the same project minutes apart differ there."""
+    for task in tasks:
+        for prediction in task["predictions"]:
+            prediction.pop("created_ago", None)
+    return tasks
+
+
 def content(path: Path) -> dict[str, dict]:
     """A pulled snapshot per doc_id, without ids or times: the task's data, its predictions and
     its annotations (by author, source prediction's model version, flags and result)."""
@@ -119,7 +128,7 @@ def content(path: Path) -> dict[str, dict]:
 def run_flow(source: Path, conn: Connection, tmp: Path, chaos: Chaos | None) -> Flow:
     """push (new, with pre-annotations), push (new predictions), push (unchanged), add-user x2,
     accept-predictions (admin, --as), pull, adjudicate --push, adjudicate --decisions --push --as,
-    pull, push --update-config: every command that talks to Label Studio, in the demo's order."""
+    pull, pull --jobs 3 (in shards), push --update-config: every command that talks to Label Studio, in the demo's order."""
     suffix = uuid.uuid4().hex[:8]
     config_title = f"faults-config-{suffix}"
     ls.create_project(conn, title=config_title, label_config=drifted_config(), instructions="old")
@@ -162,6 +171,8 @@ def run_flow(source: Path, conn: Connection, tmp: Path, chaos: Chaos | None) -> 
             "--push", "--as", reviewer, *project)  # fmt: skip
         flow.snapshots["resolved"] = tmp / "resolved.json"
         run("pull (resolved)", "pull", "--out", flow.snapshots["resolved"], *project)
+        flow.snapshots["sharded"] = tmp / "sharded.json"
+        run("pull --jobs 3", "pull", "--out", flow.snapshots["sharded"], "--jobs", 3, *project)
         run("push --update-config", "push", "--corpus", ROOT / "corpus", "--update-config", "--project", config_title)
         run("server status", "server", "status")
     return flow

@@ -23,12 +23,12 @@ from curation.labelstudio.server import free_port
 from curation.project.pull import pull
 from tests.conftest import ROOT
 from tests.faultproxy import KINDS
-from tests.faults.conftest import SEED, Flow, content, data_dir_for
+from tests.faults.conftest import SEED, Flow, content, data_dir_for, without_clock
 
 COMMANDS = [
     "server add-user", "server add-user (reviewer)", "push (new corpus, pre-annotations)", "push (new predictions)",
     "push (unchanged)", "accept-predictions", "accept-predictions --as", "pull", "adjudicate --push",
-    "adjudicate --decisions --push", "pull (resolved)", "push --update-config", "server status",
+    "adjudicate --decisions --push", "pull (resolved)", "pull --jobs 3", "push --update-config", "server status",
 ]  # fmt: skip
 
 
@@ -62,7 +62,7 @@ def test_every_command_succeeds_through_faults_and_says_the_same(flows):
               f"({', '.join(f'{k} {v}' for k, v in sorted(step.injected.items())) or 'none'})")  # fmt: skip
 
 
-@pytest.mark.parametrize("snapshot", ["annotated", "resolved"])
+@pytest.mark.parametrize("snapshot", ["annotated", "resolved", "sharded"])
 def test_snapshots_pulled_through_faults_equal_those_pulled_without(flows, snapshot):
     clean, faulty = content(flows["clean"].snapshots[snapshot]), content(flows["faulty"].snapshots[snapshot])
     assert len(clean) == 5
@@ -90,7 +90,19 @@ def test_a_pull_through_faults_equals_a_direct_pull_of_the_same_project(flows, l
     pull(label_studio, project_title=faulty.title, out=tmp_path / "direct.json")
     direct = json.loads((tmp_path / "direct.json").read_text(encoding="utf-8"))
     through = json.loads(faulty.snapshots["resolved"].read_text(encoding="utf-8"))
-    assert through == direct
+    assert without_clock(through) == without_clock(direct)
+
+
+def test_a_pull_in_shards_through_faults_is_the_one_shot_pull_of_the_same_project(flows, label_studio):
+    """Shards built, downloaded and deleted through faults: the same snapshot as one export, and
+    no view left behind in the project."""
+    faulty = flows["faulty"]
+    tasks = without_clock(json.loads(faulty.snapshots["sharded"].read_text(encoding="utf-8")))
+    resolved = without_clock(json.loads(faulty.snapshots["resolved"].read_text(encoding="utf-8")))
+    assert tasks == sorted(resolved, key=lambda t: t["id"])
+    project = ls.get_project(label_studio, faulty.title)
+    views = ls.read(label_studio, "/api/dm/views/", what="list views", params={"project": project.id}).json()
+    assert views == []
 
 
 def test_update_config_through_faults_applies_the_schemas_config(flows, label_studio):
@@ -119,6 +131,7 @@ GAVE_UP = ("Error: Label Studio at {url} failed 5 times in a row while trying to
         (["push", "--corpus", ROOT / "corpus", "--predictions", SEED], "find project 'p'"),
         (["push", "--corpus", ROOT / "corpus", "--update-config"], "find project 'p'"),
         (["pull", "--out", "{tmp}/snapshot.json"], "find project 'p'"),
+        (["pull", "--out", "{tmp}/snapshot.json", "--jobs", "2"], "find project 'p'"),
         (["accept-predictions", "--model-version", "v"], "find project 'p'"),
         (["adjudicate", "{snapshot}", "--push", "--out", "{tmp}/gold.jsonl"],
          "find project 'p'"),
@@ -127,7 +140,7 @@ GAVE_UP = ("Error: Label Studio at {url} failed 5 times in a row while trying to
          "find project 'p'"),
         (["server", "add-user", "nobody-here"], "open /user/signup/"),
     ],
-    ids=["push", "push --update-config", "pull", "accept-predictions", "adjudicate --push",
+    ids=["push", "push --update-config", "pull", "pull --jobs 2", "accept-predictions", "adjudicate --push",
          "adjudicate --decisions --push", "server add-user"],
 )  # fmt: skip
 def test_a_server_that_stays_down_ends_each_command_with_one_error_and_no_file(

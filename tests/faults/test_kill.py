@@ -1,10 +1,17 @@
 """Kill and re-run: each command that changes Label Studio, SIGKILLed right after its first,
 middle and last request reached the server, then run again, leaves exactly what one
 uninterrupted run leaves. The commands run as real processes (``python -m curation``) through a
-proxy that counts requests and kills the process once the chosen one was forwarded."""
+proxy that counts requests and kills the process once the chosen one was forwarded.
+
+``push --jobs 4`` (five chunks of one article, four in flight) has other imports in flight
+when it is killed; the server carries them out.
+The run again starts once the server has answered them all (as a person starts it after the
+crash, not within the same second): a push cannot see an import that is still running.
+"""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -16,15 +23,26 @@ from pathlib import Path
 import pytest
 import requests
 
+from curation import labelstudio as ls
 from curation.core.corpus import load_corpus
+from curation.core.schema import guidelines_html, label_config, load_schema, same_config
 from curation.labelstudio import add_user
 from curation.labelstudio.server import Connection, stored_users
 from curation.project.accept import accept_predictions
 from curation.project.pull import pull
-from curation.project.push import push
+from curation.project.push import push, visible_text
 from tests.conftest import ROOT
 from tests.faultproxy import FaultProxy
-from tests.faults.conftest import MAINTAINERS, SECOND_PASS, SEED, content, data_dir_for, decisions_for, whoami
+from tests.faults.conftest import (
+    MAINTAINERS,
+    SECOND_PASS,
+    SEED,
+    content,
+    data_dir_for,
+    decisions_for,
+    drifted_config,
+    whoami,
+)
 
 DOCS = load_corpus(ROOT / "corpus")
 
@@ -53,7 +71,9 @@ class Killer:
         self.process = subprocess.Popen(argv, env=self.env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         _, err = self.process.communicate(timeout=180)
         code, self.process = self.process.returncode, None
-        return code, self.proxy.forwarded, err.decode()
+        forwarded = self.proxy.forwarded
+        self.proxy.wait_idle()  # what the killed process left in flight reaches the server
+        return code, forwarded, err.decode()
 
 
 @pytest.fixture(scope="module")
@@ -85,6 +105,8 @@ def case_args(case: str, conn: Connection, killer: Killer, title: str, tmp: Path
     """Set up a fresh project for ``case`` and return the command to kill."""
     second = Connection(conn.url, killer.users["second"].token)  # type: ignore[attr-defined]
     project = ["--project", title]
+    if case == "push --jobs 4":  # without pre-annotations: a chunk carrying them is sent alone
+        return ["push", "--corpus", str(ROOT / "corpus"), "--overlap", "2", "--jobs", "4", *project]
     if case == "push":
         return ["push", "--corpus", str(ROOT / "corpus"), "--predictions", str(SEED), "--overlap", "2", *project]
     if case == "accept-predictions":
@@ -104,25 +126,94 @@ def state(conn: Connection, title: str, tmp: Path) -> dict:
     return content(out)
 
 
-@pytest.mark.parametrize("case", ["push", "accept-predictions", "adjudicate --push", "adjudicate --decisions --push"])
+@pytest.mark.parametrize(
+    "case", ["push", "push --jobs 4", "accept-predictions", "adjudicate --push", "adjudicate --decisions --push"]
+)
 def test_a_command_killed_after_any_request_and_run_again_leaves_what_one_run_leaves(
     case, killer, label_studio, tmp_path
 ):
     suffix = uuid.uuid4().hex[:6]
-    title = f"kill-{case.split()[0]}-ref-{suffix}"
+    name = case.split()[0] + ("-jobs" if "--jobs" in case else "")
+    title = f"kill-{name}-ref-{suffix}"
     code, total, err = killer.run(case_args(case, label_studio, killer, title, tmp_path))
     assert code == 0, err
     reference = state(label_studio, title, tmp_path)
     points = sorted({1, (total + 1) // 2, total})
     assert len(points) == 3, total  # three distinct places to kill
     for at in points:
-        killed = f"kill-{case.split()[0]}-{at}-{suffix}"
+        killed = f"kill-{name}-{at}-{suffix}"
         args = case_args(case, label_studio, killer, killed, tmp_path)
         code, reached, _ = killer.run(args, kill_at=at)
         assert (code, reached) == (-signal.SIGKILL, at)
         code, _, err = killer.run(args)
         assert code == 0, (at, err)
         assert state(label_studio, killed, tmp_path) == reference, (case, at)
+
+
+def three_points(total: int) -> list[int]:
+    """After the first, the middle and the last request."""
+    points = sorted({1, (total + 1) // 2, total})
+    assert len(points) == 3, total  # three distinct places to kill
+    return points
+
+
+def test_push_update_config_killed_after_any_request_and_run_again_leaves_what_one_run_leaves(
+    killer, label_studio, tmp_path
+):
+    """An empty project made with an older label config and guidelines: the push applies the
+    schema's config and guidelines and imports the corpus, once, however often it is killed."""
+    suffix = uuid.uuid4().hex[:6]
+    schema = load_schema()
+
+    def project_state(title: str) -> tuple[str, str, bool, dict]:
+        project = ls.get_project(label_studio, title)
+        return (project.label_config, visible_text(project.expert_instruction), project.show_instruction,
+                state(label_studio, title, tmp_path))  # fmt: skip
+
+    def args(title: str) -> list[str]:
+        ls.create_project(label_studio, title=title, label_config=drifted_config(), instructions="old")
+        return ["push", "--corpus", str(ROOT / "corpus"), "--update-config", "--project", title]
+
+    code, total, err = killer.run(args(f"kill-config-ref-{suffix}"))
+    assert code == 0, err
+    reference = project_state(f"kill-config-ref-{suffix}")
+    assert same_config(reference[0], label_config(schema))
+    assert reference[1:3] == (visible_text(guidelines_html(schema)), True)
+    assert sorted(reference[3]) == sorted(d.doc_id for d in DOCS)
+    for at in three_points(total):
+        killed = f"kill-config-{at}-{suffix}"
+        command = args(killed)
+        code, reached, _ = killer.run(command, kill_at=at)
+        assert (code, reached) == (-signal.SIGKILL, at)
+        code, _, err = killer.run(command)
+        assert code == 0, (at, err)
+        assert project_state(killed) == reference, at
+
+
+def test_pull_killed_after_any_request_leaves_no_snapshot_and_the_rerun_equals_one_pull(killer, label_studio, tmp_path):
+    """Killed after its first, middle or last request, a pull leaves no snapshot (nor its
+    sha256): at most a hidden temporary file, which the next pull into the folder removes; that
+    pull's snapshot equals one pulled without a kill."""
+    title = f"kill-pull-{uuid.uuid4().hex[:6]}"
+    second = Connection(label_studio.url, killer.users["second"].token)  # type: ignore[attr-defined]
+    annotated(label_studio, second, title, tmp_path)
+    (tmp_path / "ref").mkdir()
+    code, total, err = killer.run(["pull", "--out", str(tmp_path / "ref" / "snapshot.json"), "--project", title])
+    assert code == 0, err
+    reference = (tmp_path / "ref" / "snapshot.json").read_bytes()
+    assert len(content(tmp_path / "ref" / "snapshot.json")) == len(DOCS)
+    for at in three_points(total):
+        folder = tmp_path / f"killed-{at}"
+        folder.mkdir()
+        command = ["pull", "--out", str(folder / "snapshot.json"), "--project", title]
+        code, reached, _ = killer.run(command, kill_at=at)
+        assert (code, reached) == (-signal.SIGKILL, at)
+        left = sorted(p.name for p in folder.iterdir())
+        assert all(name.startswith(".snapshot.json.") and name.endswith(".part") for name in left), left
+        code, _, err = killer.run(command)
+        assert code == 0, (at, err)
+        assert sorted(p.name for p in folder.iterdir()) == ["snapshot.json", "snapshot.json.sha256"], at
+        assert json.loads((folder / "snapshot.json").read_bytes()) == json.loads(reference), at
 
 
 def test_add_user_killed_after_any_request_and_run_again_makes_one_working_user(killer, label_studio):

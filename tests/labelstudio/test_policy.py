@@ -4,7 +4,7 @@ The test reads the source of every module and lists each place that sends a requ
 client.py and transport.py may call ``requests``, ``transport.send`` or the one-shot
 :func:`~curation.labelstudio.client.request`;
 elsewhere a request is a :func:`read`, an :func:`update` (PATCH/PUT), a :func:`write` with a
-``look`` (POST), a :func:`download`, or a browser-form step that :func:`retrying` repeats.
+``look`` (POST), a :func:`remove` (DELETE), a :func:`download`, or a browser-form step that :func:`retrying` repeats.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from tests.conftest import ROOT
 PACKAGE = ROOT / "curation"
 CLIENT = PACKAGE / "labelstudio" / "client.py"
 TRANSPORT = PACKAGE / "labelstudio" / "transport.py"
-POLICY = {"read", "update", "write", "download", "session_request"}
+POLICY = {"read", "update", "write", "remove", "download", "session_request"}
 ONE_SHOT = {"request", "send"}
 #: The one place outside client.py that sends a request by hand: a Django form, whose caller
 #: (``_sign_up``, repeated whole by ``retrying``) logs in when an earlier try created the user.
@@ -124,8 +124,8 @@ def test_the_adapter_request_paths_are_the_ones_listed():
             "task_predictions -> client.read",
         ],
         "curation/labelstudio/export.py": [
-            "create_snapshot -> client.read", "create_snapshot -> client.write", "download_snapshot -> client.download",
-            "task_in_full -> client.read",
+            "create_snapshot -> client.read", "create_snapshot -> client.write", "delete_snapshot -> client.remove",
+            "download_snapshot -> client.download", "find_snapshot -> client.read", "task_in_full -> client.read",
         ],
         "curation/labelstudio/predictions.py": [
             "import_predictions -> client.write", "model_versions -> client.read", "prediction_keys -> client.read",
@@ -133,6 +133,10 @@ def test_the_adapter_request_paths_are_the_ones_listed():
         "curation/labelstudio/projects.py": ["create_project -> client.write", "find_project -> client.read", "update_project -> client.update"],
         "curation/labelstudio/processes.py": ["healthy -> urllib.request.urlopen"],
         "curation/labelstudio/tasks.py": ["_dm_page -> client.read", "import_tasks -> client.write"],
+        "curation/labelstudio/views.py": [
+            "create_view -> client.write", "delete_view -> client.remove", "find_view -> client.read",
+            "task_id_at -> client.read",
+        ],
         "curation/labelstudio/users.py": [
             "_post_form -> client.session_request", "add_user -> client.read", "add_user -> requests.Session",
             "read_in -> client.session_request",

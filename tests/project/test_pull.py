@@ -315,3 +315,70 @@ def test_a_snapshot_built_in_the_background_is_waited_for(project, label_studio,
     looks = [p for m, p, _ in proxy.log if m == "GET" and p.endswith(f"/exports/{report.export_id}")]
     assert looks == [f"/api/projects/{project['id']}/exports/{report.export_id}"]
     assert report.tasks == 4
+
+
+def comparable(path: Path) -> bytes:
+    """A snapshot with its tasks in id order and without ``created_ago`` (Label Studio writes how
+    long ago each prediction was made, "0 minutes", so two exports a minute apart differ there)."""
+    tasks = json.loads(path.read_text(encoding="utf-8"))
+    for task in tasks:
+        for prediction in task["predictions"]:
+            prediction.pop("created_ago", None)
+    return json.dumps(sorted(tasks, key=lambda t: t["id"]), ensure_ascii=False).encode("utf-8")
+
+
+def test_a_pull_in_shards_is_the_one_shot_export(project, label_studio, make_annotator, tmp_path):
+    """Three shards built at once, merged in task-id order: the one-shot snapshot, byte for byte
+    (annotations by two annotators, a skipped one, ground truth, a prediction, a draft)."""
+    carol, _, _ = make_annotator("carol")  # a draft: only its id is in the snapshot
+    api(carol, "POST", f"/api/tasks/{project['task']['ar-001']}/drafts", json={"result": [], "lead_time": 1.0})
+    one = pull(label_studio, project_title=project["title"], out=tmp_path / "one.json")
+    sharded = pull(label_studio, project_title=project["title"], out=tmp_path / "sharded.json", jobs=3)
+    assert (one.shards, sharded.shards) == (1, 3)
+    assert comparable(tmp_path / "sharded.json") == comparable(tmp_path / "one.json")
+    tasks = json.loads((tmp_path / "sharded.json").read_text(encoding="utf-8"))
+    assert [t["id"] for t in tasks] == sorted(project["task"].values())
+    drafts = [d for t in tasks for d in t["drafts"]]
+    assert len(drafts) == 1 and isinstance(drafts[0], int)  # the draft's id, not its content
+    assert {type(a["completed_by"]) for t in tasks for a in t["annotations"]} == {int}  # ids, never e-mails
+    assert not any(email in (tmp_path / "sharded.json").read_text(encoding="utf-8") for email in project["emails"])
+    assert all("history" not in a for t in tasks for a in t["annotations"])
+    assert (sharded.tasks, sharded.annotations, sharded.cancelled, sharded.ground_truth, sharded.predictions) == (
+        one.tasks, one.annotations, one.cancelled, one.ground_truth, one.predictions
+    )  # fmt: skip
+    assert sharded.sha256 == hashlib.sha256((tmp_path / "sharded.json").read_bytes()).hexdigest()
+    views = api(label_studio, "GET", "/api/dm/views/", params={"project": project["id"]})
+    assert views == []  # each shard's view was deleted
+    exports = api(label_studio, "GET", f"/api/projects/{project['id']}/exports/")
+    assert sharded.export_id not in [e["id"] for e in exports]  # and each shard's snapshot
+
+
+def test_cli_pull_in_shards_prints_the_same_line(project, label_studio, tmp_path):
+    env = {"LABEL_STUDIO_URL": label_studio.url, "LABEL_STUDIO_API_KEY": label_studio.token}
+    lines = {}
+    for jobs in ("1", "2"):
+        out = tmp_path / f"snap-{jobs}.json"
+        result = CliRunner().invoke(cli, ["pull", "--out", str(out), "--project", project["title"], "--quiet",
+                                          "--jobs", jobs], env=env)  # fmt: skip
+        assert result.exit_code == 0, result.output
+        lines[jobs] = result.stdout.replace(str(out), "OUT")
+    assert comparable(tmp_path / "snap-1.json") == comparable(tmp_path / "snap-2.json")
+    for jobs, line in lines.items():  # the size differs only when "created_ago" does ("0 minutes", "1 minute")
+        size = (tmp_path / f"snap-{jobs}.json").stat().st_size
+        assert line.startswith(
+            f"OUT: 4 tasks, 6 annotations (1 skipped, 1 ground truth), 1 predictions, {size} bytes, "
+        )
+
+
+def test_a_shard_whose_export_failed_is_asked_again(project, label_studio, tmp_path):
+    """SQLite answers "database is locked" to exports built at once: Label Studio marks the
+    snapshot failed; the shard asks for it again (once here), and the pull is complete."""
+    faults = [Fault("POST", r"/exports/$", answer=lambda body: {**body, "status": "failed"})]
+    with FaultProxy(label_studio.url, faults) as proxy:
+        report = pull(Connection(proxy.url, label_studio.token), project_title=project["title"],
+                      out=tmp_path / "s.json", retry=FAST, jobs=2)  # fmt: skip
+    creates = [p for m, p, _ in proxy.log if m == "POST" and p.endswith("/exports/")]
+    assert len(creates) == 3  # two shards, one of them twice
+    assert (report.shards, report.tasks, report.annotations) == (2, 4, 6)
+    one = pull(label_studio, project_title=project["title"], out=tmp_path / "one.json")
+    assert comparable(tmp_path / "s.json") == comparable(tmp_path / "one.json") and one.tasks == 4
