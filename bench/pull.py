@@ -64,20 +64,26 @@ NAMES = {"en": ["Kim Jong Un", "Vladimir Putin", "Moscow", "North Korea", "Vosto
          "ar": ["كيم جونغ أون", "فلاديمير بوتين", "موسكو", "كوريا الشمالية", "قاعدة فوستوشني", "سيرغي شويغو"]}  # fmt: skip
 
 
-def synthetic_task(k: int, rng: random.Random, labels: list[str], schema) -> dict:
-    """One task: ~4 KB of text with ~30 mentions, ~10 allowed relations, as Label Studio import JSON."""
+def synthetic_task(
+    k: int, rng: random.Random, labels: list[str], schema, mention_range: tuple[int, int] = (27, 33)
+) -> dict:
+    """One task: ~4 KB of text with ~30 mentions (``mention_range``: the range of their number; the text
+    grows with it, ~135 bytes per mention), ~10 allowed relations, as Label Studio import JSON."""
     language = "ar" if k % 3 == 2 else "en"
+    low, high = mention_range
     parts, mentions, position = [], [], 0
     if k % 5 == 0:
         parts.append("🎉🎉 ")
         position += 3
-    for i in range(rng.randint(27, 33)):
+    for i in range(rng.randint(low, high)):
         filler = " ".join(rng.choices(WORDS[language], k=rng.randint(12, 18))) + " "
         surface = f"{rng.choice(NAMES[language])} {rng.randrange(400)}"
         position += len(filler)
         etype = rng.choice(labels)
         mentions.append(
-            Mention(f"m{i}", position, position + len(surface), surface, etype, f"entity_{rng.randrange(3000)}")
+            Mention(
+                f"m{i}", position, position + len(surface), surface, etype, f"{etype.lower()}_{rng.randrange(3000)}"
+            )
         )
         parts += [filler, surface]
         position += len(surface)
@@ -88,8 +94,9 @@ def synthetic_task(k: int, rng: random.Random, labels: list[str], schema) -> dic
         tries += 1
         head, tail = rng.sample(mentions, 2)
         allowed = [r.label for r in schema.relation_types if r.allows(head.type, tail.type)]
-        if allowed:
-            relations.append(Relation(f"r{len(relations)}", rng.choice(allowed), head.id, tail.id))
+        label = rng.choice(allowed) if allowed else None
+        if label and all((r.type, {r.head, r.tail}) != (label, {head.id, tail.id}) for r in relations):
+            relations.append(Relation(f"r{len(relations)}", label, head.id, tail.id))
     doc = Document(f"bench-{k:06d}", language, text, source="bench", title=f"Bench {k}")
     return {"data": doc.to_dict() | {"text_sha256": doc.sha256},
             "annotations": [{"result": to_ls_results(text, mentions, relations), "lead_time": 30.0}]}  # fmt: skip
