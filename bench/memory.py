@@ -39,7 +39,6 @@ sys.path.insert(0, str(ROOT))
 from curation.core.convert import to_ls_results  # noqa: E402
 from curation.core.records import Document, Mention, Relation  # noqa: E402
 from curation.core.schema import load_schema  # noqa: E402
-from curation.labelstudio.server import free_port, read_credentials, server_status, start_server, stop_server  # noqa: E402
 
 GOAL = 1.5
 
@@ -239,19 +238,8 @@ def main() -> None:
                 snapshot.unlink()
         if args.skip_pull:
             return
-        own_dir = None
-        if args.data_dir and server_status(args.data_dir).state == "running":
-            conn = read_credentials(args.data_dir).connection
-        else:
-            own_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="bench-memory-ls-"))
-            print(f"starting Label Studio in {own_dir}...", file=sys.stderr)
-            start_server(data_dir=own_dir, port=free_port())
-            conn = read_credentials(own_dir).connection
-        try:
+        with _bench("pull").reusable_server(args.data_dir, "bench-memory-ls-") as conn:
             report("pull", *(measure_pull(n, workdir, conn) for n in args.sizes))
-        finally:
-            if own_dir is not None and args.data_dir is None:
-                stop_server(data_dir=own_dir)
 
 
 if __name__ == "__main__":

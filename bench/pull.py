@@ -30,6 +30,7 @@ in a fresh process like the one-shot pull, with the goals of issue 16 on a Postg
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import random
@@ -38,6 +39,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -246,6 +248,23 @@ def run_step(step: str, title: str, workdir: Path, jobs: int) -> None:
     print(json.dumps(figures))
 
 
+@contextlib.contextmanager
+def reusable_server(data_dir: Path | None, prefix: str) -> Iterator[Connection]:
+    """The running server of ``data_dir``; else one started there (left running, so later runs
+    reuse its projects) or, without ``data_dir``, in a temporary folder (stopped at the end)."""
+    if data_dir and server_status(data_dir).state == "running":
+        yield read_credentials(data_dir).connection
+        return
+    own_dir = data_dir or Path(tempfile.mkdtemp(prefix=prefix))
+    print(f"starting Label Studio in {own_dir}...", file=sys.stderr)
+    start_server(data_dir=own_dir, port=free_port())
+    try:
+        yield read_credentials(own_dir).connection
+    finally:
+        if data_dir is None:
+            stop_server(data_dir=own_dir)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=10_000, help="tasks in the bench project")
@@ -260,16 +279,8 @@ def main() -> None:
     if args.step:
         return run_step(args.step, args.title, args.workdir, args.jobs or 1)
 
-    own_dir = None
-    if args.data_dir and server_status(args.data_dir).state == "running":
-        conn = read_credentials(args.data_dir).connection
-    else:
-        own_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="bench-pull-ls-"))
-        print(f"starting Label Studio in {own_dir}...", file=sys.stderr)
-        start_server(data_dir=own_dir, port=free_port())
-        conn = read_credentials(own_dir).connection
-    os.environ.update(LABEL_STUDIO_URL=conn.url, LABEL_STUDIO_API_KEY=conn.token)
-    try:
+    with reusable_server(args.data_dir, "bench-pull-ls-") as conn:
+        os.environ.update(LABEL_STUDIO_URL=conn.url, LABEL_STUDIO_API_KEY=conn.token)
         title, n = ensure_project(conn, args.n, args.seed)
         with tempfile.TemporaryDirectory(prefix="bench-pull-") as tmp:
             workdir = Path(tmp)
@@ -281,9 +292,6 @@ def main() -> None:
                     sharded.append(measure("shards", title, workdir, args.jobs))
             floor = measure("floor", title, workdir)
             converter = measure("converter", title, workdir)
-    finally:
-        if own_dir is not None and args.data_dir is None:
-            stop_server(data_dir=own_dir)
     report(n, exports, pulls, floor, converter, sharded, args.jobs)
 
 
