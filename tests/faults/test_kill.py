@@ -76,6 +76,16 @@ class Killer:
         return code, forwarded, err.decode()
 
 
+def assert_killed(code: int, reached: int, at: int, *, concurrent: bool) -> None:
+    """Killed right after request ``at`` was forwarded. With several connections (``--jobs``, or
+    the default on PostgreSQL) the number of requests varies from run to run and others may be
+    forwarded in the same instant, so the process may have ended first or gone a little past."""
+    if concurrent:
+        assert code in (0, -signal.SIGKILL) and (code == 0 or reached >= at), (code, reached, at)
+    else:
+        assert (code, reached) == (-signal.SIGKILL, at)
+
+
 @pytest.fixture(scope="module")
 def killer(label_studio_server, tmp_path_factory):
     conn, source = label_studio_server
@@ -130,7 +140,7 @@ def state(conn: Connection, title: str, tmp: Path) -> dict:
     "case", ["push", "push --jobs 4", "accept-predictions", "adjudicate --push", "adjudicate --decisions --push"]
 )
 def test_a_command_killed_after_any_request_and_run_again_leaves_what_one_run_leaves(
-    case, killer, label_studio, tmp_path
+    case, killer, label_studio, tmp_path, ls_backend
 ):
     suffix = uuid.uuid4().hex[:6]
     name = case.split()[0] + ("-jobs" if "--jobs" in case else "")
@@ -144,7 +154,7 @@ def test_a_command_killed_after_any_request_and_run_again_leaves_what_one_run_le
         killed = f"kill-{name}-{at}-{suffix}"
         args = case_args(case, label_studio, killer, killed, tmp_path)
         code, reached, _ = killer.run(args, kill_at=at)
-        assert (code, reached) == (-signal.SIGKILL, at)
+        assert_killed(code, reached, at, concurrent="--jobs" in case or ls_backend != "sqlite")
         code, _, err = killer.run(args)
         assert code == 0, (at, err)
         assert state(label_studio, killed, tmp_path) == reference, (case, at)
@@ -190,7 +200,9 @@ def test_push_update_config_killed_after_any_request_and_run_again_leaves_what_o
         assert project_state(killed) == reference, at
 
 
-def test_pull_killed_after_any_request_leaves_no_snapshot_and_the_rerun_equals_one_pull(killer, label_studio, tmp_path):
+def test_pull_killed_after_any_request_leaves_no_snapshot_and_the_rerun_equals_one_pull(
+    killer, label_studio, tmp_path, ls_backend
+):
     """Killed after its first, middle or last request, a pull leaves no snapshot (nor its
     sha256): at most a hidden temporary file, which the next pull into the folder removes; that
     pull's snapshot equals one pulled without a kill."""
@@ -207,9 +219,10 @@ def test_pull_killed_after_any_request_leaves_no_snapshot_and_the_rerun_equals_o
         folder.mkdir()
         command = ["pull", "--out", str(folder / "snapshot.json"), "--project", title]
         code, reached, _ = killer.run(command, kill_at=at)
-        assert (code, reached) == (-signal.SIGKILL, at)
+        assert_killed(code, reached, at, concurrent=ls_backend != "sqlite")
         left = sorted(p.name for p in folder.iterdir())
-        assert all(name.startswith(".snapshot.json.") and name.endswith(".part") for name in left), left
+        if code != 0:  # killed (with shards it may have finished first)
+            assert all(name.startswith(".snapshot.json.") and name.endswith(".part") for name in left), left
         code, _, err = killer.run(command)
         assert code == 0, (at, err)
         assert sorted(p.name for p in folder.iterdir()) == ["snapshot.json", "snapshot.json.sha256"], at
